@@ -1,0 +1,464 @@
+"""The `taizhang` command: parse options, call one service, render; errors become one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from ledger.errors import TaizhangError, UsageError
+
+app = typer.Typer(
+    name="taizhang",
+    help="督查督办台账：事项的交办、跟踪、预警、催办、核验销号，按中国工作日计算时限，每次变更都是一次 git 提交。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# -- shared options ---------------------------------------------------------------
+LedgerOpt = Annotated[Optional[str], typer.Option("--ledger", help="台账目录（默认：环境变量 TAIZHANG_LEDGER，或从当前目录向上查找）", metavar="PATH")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="按哪一天计算（YYYY-MM-DD，默认今天或 TAIZHANG_TODAY）", metavar="DATE")]
+ByOpt = Annotated[Optional[str], typer.Option("--by", help="经办人姓名（默认取台账仓库的 git user.name）", metavar="NAME")]
+OnOpt = Annotated[Optional[str], typer.Option("--on", help="发生日期 YYYY-MM-DD（默认今天）", metavar="DATE")]
+NoteOpt = Annotated[Optional[str], typer.Option("--note", help="说明", metavar="TEXT")]
+IdArg = Annotated[str, typer.Argument(help="事项编号，如 2026-0042；只写 42 表示当年第 42 号", metavar="ID")]
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class TextFmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ShowFmt(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None):
+    from ledger.context import Env, resolve_today
+
+    return Env(ledger_path=ledger, today=resolve_today(as_of), by=by)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _print(renderable) -> None:
+    from ledger.render import console
+
+    console().print(renderable)
+
+
+def _done(message: str) -> None:
+    _out(message)
+
+
+# -- commands ---------------------------------------------------------------------
+@app.command()
+def init(
+    path: Annotated[Optional[str], typer.Argument(help="台账目录（默认当前目录）", metavar="PATH")] = None,
+    org: Annotated[Optional[str], typer.Option("--org", help="单位名称，如 某某市人民政府督查室", metavar="NAME")] = None,
+    by: ByOpt = None,
+) -> None:
+    """新建台账：建立 git 仓库、taizhang.yaml、tasks/ 和 calendar/，并做第一次提交。"""
+    from ledger import services
+
+    root = services.init(path, org, _env(by=by))
+    _done(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
+
+
+def _sources_help() -> str:
+    from ledger.rules import DEFAULT_RULES
+
+    kinds = "、".join(f"{r.kind}({r.deadline})" if r.deadline else r.kind for r in DEFAULT_RULES)
+    return f"任务来源；未给时限时按来源规则计算。内置来源（括号内为默认时限）：{kinds}。详见 taizhang rules"
+
+
+@app.command()
+def add(
+    title: Annotated[str, typer.Argument(help="事项名称", metavar="TITLE")],
+    lead_unit: Annotated[str, typer.Option("--lead-unit", help="牵头单位", metavar="UNIT")],
+    unit: Annotated[Optional[list[str]], typer.Option("--unit", help="责任（配合）单位，可重复，或用、分隔", metavar="UNIT")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="牵头领导", metavar="NAME")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="责任人", metavar="NAME")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help=_sources_help(), metavar="KIND")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="文号、纪要号或批示日期", metavar="TEXT")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="交办日期（会议、批示之日；时限从次日起算），默认今天", metavar="DATE")] = None,
+    due: Annotated[Optional[str], typer.Option("--due", help="办结时限，具体日期 YYYY-MM-DD", metavar="DATE")] = None,
+    within: Annotated[Optional[str], typer.Option("--within", help="办结期限：5wd 工作日、10d 自然日、1w 周、1m 月、0.5m 半个月", metavar="SPAN")] = None,
+    milestone: Annotated[Optional[list[str]], typer.Option("--milestone", help="时间节点 日期:内容 或 期限:内容，可重复", metavar="DATE:TEXT")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="标签，可重复", metavar="TAG")] = None,
+    description: Annotated[Optional[str], typer.Option("--description", help="事项说明", metavar="TEXT")] = None,
+    fmt: Annotated[TextFmt, typer.Option("--format", help="输出格式")] = TextFmt.text,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """登记并交办一个事项；最后一行输出新事项的编号。
+
+    例：taizhang add "推进老旧小区改造" --lead-unit 市住建局 --unit 市财政局 --source 常务会议 --on 2026-03-02
+    """
+    from ledger import services
+    from ledger.render import dumps, task_json
+
+    env = _env(ledger, by=by)
+    spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
+                            milestone, tag, description)
+    task = services.add(env, spec)
+    if fmt == TextFmt.json:
+        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+        _out(dumps(task_json(a)))
+        return
+    _out(f"已交办：{task.title}（牵头单位 {task.lead_unit}，时限 {task.due}{'，暂定' if task.due_provisional else ''}）")
+    _out(task.id)
+
+
+@app.command()
+def show(
+    task_id: IdArg,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """查看一个事项的全部信息：灯色、时限、进展、延期、催办、核验。"""
+    from ledger import services
+    from ledger.render import dumps, task_detail, task_json
+
+    env = _env(ledger, as_of)
+    task = services.get(env, task_id)
+    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+    if fmt == ShowFmt.json:
+        _out(dumps(task_json(a)))
+    else:
+        _print(task_detail(a))
+
+
+def _emit_list(items: list, fmt: Fmt, title: str) -> None:
+    from ledger.render import csv_text, dumps, task_json, task_table
+
+    if fmt == Fmt.json:
+        _out(dumps([task_json(a) for a in items]))
+    elif fmt == Fmt.csv:
+        _out(csv_text(task_json(a) for a in items))
+    else:
+        _print(task_table(items, title))
+
+
+@app.command("list")
+def list_(
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="状态，可重复：open 在办、reported 待核验、closed 已销号、suspended 暂缓、cancelled 已撤销（默认未办结的）", metavar="S")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="包括已销号和已撤销的事项")] = False,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="牵头或责任单位", metavar="UNIT")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="牵头领导", metavar="NAME")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="任务来源", metavar="KIND")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="标签", metavar="TAG")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期的")] = False,
+    light: Annotated[Optional[str], typer.Option("--light", help="预警灯：red 红、yellow 黄、green 绿", metavar="red|yellow|green")] = None,
+    due_before: Annotated[Optional[str], typer.Option("--due-before", help="时限早于该日", metavar="DATE")] = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """列出事项（默认未办结的），按时限排序；可按状态、单位、领导、来源、灯色筛选。"""
+    from ledger import services
+
+    env = _env(ledger, as_of)
+    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_))
+    items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
+    _emit_list(items, fmt, "督查事项")
+
+
+@app.command()
+def overdue(
+    as_of: AsOfOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="有逾期事项时以 1 退出（供脚本使用）")] = False,
+    ledger: LedgerOpt = None,
+) -> None:
+    """列出逾期事项，逾期最久的在前（按工作日计）。"""
+    from ledger import services
+
+    items = services.overdue(_env(ledger, as_of))
+    _emit_list(items, fmt, "逾期事项")
+    if exit_code and items:
+        raise typer.Exit(1)
+
+
+@app.command()
+def progress(
+    task_id: IdArg,
+    text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录一条进展。"""
+    from ledger import services
+
+    task = services.progress(_env(ledger, by=by), task_id, text, on)
+    _done(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
+
+
+@app.command()
+def urge(
+    task_id: IdArg,
+    level: Annotated[str, typer.Option("--level", help="remind 催办单，supervise 督办单", metavar="remind|supervise")] = "remind",
+    note: NoteOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """对事项发催办单（remind）或督办单（supervise）。"""
+    from ledger import services
+    from ledger.model import URGE_LEVELS
+
+    task = services.urge(_env(ledger, by=by), task_id, level, note)
+    _done(f"已对 {task.id} {URGE_LEVELS[level]}（第 {len(task.urges)} 次）")
+
+
+@app.command()
+def extend(
+    task_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="延期原因（必填）", metavar="TEXT")],
+    to: Annotated[Optional[str], typer.Option("--to", help="新的办结时限 YYYY-MM-DD", metavar="DATE")] = None,
+    by_span: Annotated[Optional[str], typer.Option("--by", help="从原时限起顺延，如 10wd、1m", metavar="SPAN")] = None,
+    clerk: Annotated[Optional[str], typer.Option("--clerk", help="经办人姓名（默认取 git user.name）", metavar="NAME")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """延期：须在时限届满前（含当日）提出并说明原因，超期后申请会被拒绝。"""
+    from ledger import services
+
+    task = services.extend(_env(ledger, by=clerk), task_id, to, by_span, reason)
+    _done(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}")
+
+
+@app.command()
+def done(
+    task_id: IdArg,
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """责任单位申请办结；之后须经核验才能销号（taizhang close）。"""
+    from ledger import services
+
+    task = services.done(_env(ledger, by=by), task_id, note, on)
+    _done(f"{task.id} 已申请办结，待核验销号")
+
+
+@app.command()
+def close(
+    task_id: IdArg,
+    verified_by: Annotated[str, typer.Option("--verified-by", help="核验人（必填）", metavar="NAME")],
+    method: Annotated[str, typer.Option("--method", help="onsite 现场核验，document 书面核验", metavar="onsite|document")] = "onsite",
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """核验后销号；事项须先申请办结。"""
+    from ledger import services
+
+    task = services.close(_env(ledger, by=by), task_id, verified_by, method, note, on)
+    _done(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
+
+
+@app.command()
+def reopen(
+    task_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="退回原因（必填）", metavar="TEXT")],
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """把待核验或已销号的事项退回责任单位重办（退办）。"""
+    from ledger import services
+
+    task = services.reopen(_env(ledger, by=by), task_id, reason)
+    _done(f"{task.id} 已退回重办")
+
+
+@app.command()
+def cancel(
+    task_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="撤销原因（必填）", metavar="TEXT")],
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """撤销事项；文件保留，历史可查。"""
+    from ledger import services
+
+    task = services.cancel(_env(ledger, by=by), task_id, reason)
+    _done(f"{task.id} 已撤销")
+
+
+@app.command()
+def log(
+    task_id: IdArg,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """从 git 历史读出一个事项的全部变更：谁、何时、做了什么。"""
+    from ledger import services
+    from ledger.render import dumps, log_json, log_table
+
+    env = _env(ledger)
+    commits = services.log(env, task_id)
+    if fmt == ShowFmt.json:
+        _out(dumps(log_json(commits)))
+    else:
+        _print(log_table(services.resolve_id(task_id, env.today), commits))
+
+
+@app.command()
+def check(ledger: LedgerOpt = None) -> None:
+    """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
+    from ledger import checks
+
+    env = _env(ledger)
+    led = env.ledger()
+    problems = checks.run(led.root, led.load_all())
+    for p in problems:
+        _out(str(p))
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def calendar(
+    month: Annotated[Optional[str], typer.Argument(help="月份 YYYY-MM（默认本月）", metavar="YYYY-MM")] = None,
+    recompute: Annotated[bool, typer.Option("--recompute", help="节假日安排录入后，重算未办结事项的暂定时限（一次提交）")] = False,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """显示某月的工作日历（休 = 节假日，班 = 调休上班），或重算暂定时限。"""
+    import re
+
+    from ledger import services
+    from ledger.render import month_grid
+
+    env = _env(ledger, by=by)
+    if recompute:
+        changed = services.recompute(env)
+        if not changed:
+            _done("没有可以重算的暂定时限")
+        for t in changed:
+            _out(f"{t.id} {t.title}：时限 {t.due}")
+        return
+    if month:
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", month)
+        if not m or not 1 <= int(m.group(2)) <= 12:
+            raise UsageError(f"月份格式不对：{month!r}", "请写成 YYYY-MM，如 2026-10")
+        year, mon = int(m.group(1)), int(m.group(2))
+    else:
+        year, mon = env.today.year, env.today.month
+    cal = env.ledger().calendar
+    if not cal.is_known(year):
+        env.warn(f"警告：{year} 年的节假日安排尚未录入，下表仅按周末显示；请录入 calendar/{year}.yaml")
+    _print(month_grid(year, mon, cal.month_days(year, mon)))
+
+
+@app.command("rules")
+def rules_(ledger: LedgerOpt = None) -> None:
+    """列出任务来源及其默认时限规则（台账的 taizhang.yaml 可覆盖或新增）。"""
+    from rich.table import Table
+
+    from ledger import services
+    from ledger.rules import DEFAULT_RULES
+    from ledger.workdays import parse_span
+
+    try:
+        kinds = services.source_rules(_env(ledger)).values()
+    except TaizhangError:
+        kinds = DEFAULT_RULES  # outside a ledger: the shipped rules
+    table = Table(title="任务来源与时限规则", header_style="bold")
+    for c in ("来源", "别名", "反馈时限", "交办单印发", "依据"):
+        table.add_column(c)
+    for r in kinds:
+        deadline = parse_span(r.deadline).label() if r.deadline else "按交办要求"
+        if r.deadline_several_units:
+            deadline += f"（多单位 {parse_span(r.deadline_several_units).label()}）"
+        assign = parse_span(r.assign_within).label() + "内" if r.assign_within else ""
+        table.add_row(r.kind, "、".join(r.aliases), deadline, assign, r.basis)
+    _print(table)
+
+
+# -- the one place errors become exit codes ------------------------------------------
+_CLICK_WORDS = (
+    ("No such option", "没有这个选项"),
+    ("No such command", "没有这个命令"),
+    ("Missing option", "缺少必填选项"),
+    ("Missing argument", "缺少参数"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Got unexpected extra arguments", "多余的参数"),
+    ("Invalid value for", "取值无效："),
+    ("requires an argument", "需要一个值"),
+    ("is not one of", "不在可选范围内："),
+    ("Option", "选项"),
+)
+
+
+def _usage_line(message: str) -> str:
+    for en, zh in _CLICK_WORDS:
+        message = message.replace(en, zh)
+    return message.replace("\n", " ").strip()
+
+
+# Typer may carry click vendored or not; reach its exception types through typer's own.
+ClickUsageError = typer.BadParameter.__mro__[1]
+ClickException = ClickUsageError.__mro__[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="taizhang", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except TaizhangError as e:
+        print(f"错误：{e.line()}", file=sys.stderr)
+        return e.exit_code
+    except typer.Exit as e:
+        return e.exit_code
+    except ClickUsageError as e:
+        if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:
+            print(e.ctx.get_help())
+            return 0
+        sub = e.ctx.command_path if e.ctx else "taizhang"
+        print(f"用法错误：{_usage_line(e.format_message())}；请运行 {sub} --help 查看用法", file=sys.stderr)
+        return 2
+    except ClickException as e:
+        print(f"错误：{e.format_message()}", file=sys.stderr)
+        return getattr(e, "exit_code", 2)
+    except (typer.Abort, KeyboardInterrupt):
+        print("已中断", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as e:
+        if os.environ.get("TAIZHANG_DEBUG"):
+            raise
+        print(f"错误：读写文件失败：{e.strerror or e}（{e.filename or ''}）；请检查磁盘空间和权限", file=sys.stderr)
+        return 3
+    except Exception as e:  # never a traceback for a clerk; TAIZHANG_DEBUG=1 shows it
+        if os.environ.get("TAIZHANG_DEBUG"):
+            raise
+        print(f"错误：taizhang 内部错误 {type(e).__name__}: {e}；请设置 TAIZHANG_DEBUG=1 重试并报告", file=sys.stderr)
+        return 3
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,123 @@
+"""Validations of the whole ledger as plain functions returning problems, like bean-check."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .codec import key_line, task_from_plain
+from .errors import Problem
+from .model import STATUS_LABELS, Task
+
+# A finding before it is placed on a line: (top-level key, message).
+Finding = tuple[str, str]
+
+
+def schema_path() -> Path:
+    """schemas/ ships inside the wheel as ledger/schemas; a checkout has it at the top."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / "task.schema.json").is_file():
+            return candidate / "task.schema.json"
+    raise FileNotFoundError("task.schema.json")
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    import jsonschema
+
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def check_schema(rel: str, plain: dict, task: Task) -> list[Finding]:
+    found = []
+    for err in _validator().iter_errors(plain):
+        key = str(err.absolute_path[0]) if err.absolute_path else "id"
+        where = "/".join(str(p) for p in err.absolute_path) or "(文件)"
+        found.append((key, f"不符合格式定义：{where}：{err.message}"))
+    return found
+
+
+def check_identity(rel: str, plain: dict, task: Task) -> list[Finding]:
+    expected = f"tasks/{task.id[:4]}/{task.id}.yaml"
+    if rel != expected:
+        return [("id", f"编号 {task.id} 与文件位置不符，应在 {expected}")]
+    return []
+
+
+def check_status(rel: str, plain: dict, task: Task) -> list[Finding]:
+    s = task.status
+    if s not in STATUS_LABELS:
+        return [("status", f"非法状态 {s!r}，可选：{', '.join(STATUS_LABELS)}")]
+    found = []
+    if s in ("reported", "closed") and task.done is None:
+        found.append(("status", f"状态为“{STATUS_LABELS[s]}”却没有申请办结记录（done）"))
+    if s == "closed" and task.verification is None:
+        found.append(("status", "已销号却没有核验记录（verification）"))
+    if s in ("open", "suspended") and task.verification is not None:
+        found.append(("verification", f"状态为“{STATUS_LABELS[s]}”却有核验记录"))
+    if s == "open" and task.done is not None:
+        found.append(("done", "在办事项不应有申请办结记录"))
+    return found
+
+
+def check_dates(rel: str, plain: dict, task: Task) -> list[Finding]:
+    found = []
+    start = task.assigned_on
+    if task.due is not None and task.due < start:
+        found.append(("due", f"时限 {task.due} 早于交办日期 {start}"))
+    for p in task.progress:
+        if p.on < start:
+            found.append(("progress", f"进展日期 {p.on} 早于交办日期 {start}"))
+    if task.done is not None and task.done.on < start:
+        found.append(("done", f"申请办结日期 {task.done.on} 早于交办日期 {start}"))
+    v = task.verification
+    if v is not None and task.done is not None and v.on < task.done.on:
+        found.append(("verification", f"核验日期 {v.on} 早于申请办结日期 {task.done.on}"))
+    if v is not None and task.status == "closed":
+        late = [p.on for p in task.progress if p.on > v.on]
+        if late:
+            found.append(("progress", f"销号（{v.on}）之后还有进展（{late[0]}）"))
+    previous = None
+    for c in task.deadline_changes:
+        if previous is not None and c.old_due != previous:
+            found.append(("deadline_changes", f"时限变更不连贯：{c.old_due} 应为上次的新时限 {previous}"))
+        if c.kind == "extend" and c.new_due <= c.old_due:
+            found.append(("deadline_changes", f"延期后的时限 {c.new_due} 不晚于原时限 {c.old_due}"))
+        previous = c.new_due
+    if previous is not None and task.due != previous:
+        found.append(("due", f"时限 {task.due} 与最后一次时限变更的新时限 {previous} 不符"))
+    return found
+
+
+CHECKS: list[Callable[[str, dict, Task], list[Finding]]] = [
+    check_schema,
+    check_identity,
+    check_status,
+    check_dates,
+]
+
+
+def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHECKS) -> list[Problem]:
+    """Every problem in the ledger, in file order; a file that does not parse is one problem."""
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for rel, value in loaded.items():
+        if isinstance(value, Exception):
+            problems.append(Problem(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
+            continue
+        task = task_from_plain(value)
+        findings: list[Finding] = []
+        if task.id in seen:
+            findings.append(("id", f"编号 {task.id} 与 {seen[task.id]} 重复"))
+        seen.setdefault(task.id, rel)
+        for check in checks:
+            findings.extend(check(rel, value, task))
+        if findings:
+            text = (root / rel).read_text(encoding="utf-8")
+            for key, message in findings:
+                problems.append(Problem(rel, key_line(text, key), message))
+    return problems

@@ -1,0 +1,330 @@
+"""Task files ⇄ Task: a strict YAML reader and a canonical, diff-friendly writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import MISSING, fields
+from typing import Any
+
+from .model import (
+    SCHEMA_VERSION,
+    DeadlineChange,
+    DoneReport,
+    Event,
+    Milestone,
+    Progress,
+    Task,
+    Urge,
+    Verification,
+)
+
+MAX_FILE_BYTES = 256 * 1024
+
+# The fixed order of a task file's keys: identity, assignment, deadline, then records.
+TASK_KEYS = (
+    "schema_version", "id", "title", "description", "status",
+    "source", "ref", "lead_unit", "units", "leader", "contact",
+    "assigned_on", "registered_on", "deadline_rule", "due", "due_provisional",
+    "milestones", "tags", "progress", "done", "verification",
+    "deadline_changes", "urges", "events",
+)
+_RECORDS = {
+    "milestones": Milestone,
+    "progress": Progress,
+    "done": DoneReport,
+    "verification": Verification,
+    "deadline_changes": DeadlineChange,
+    "urges": Urge,
+    "events": Event,
+}
+_DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
+_REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
+
+# Characters that YAML or terminals treat specially and that no clerk types on purpose.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+
+
+class FormatError(Exception):
+    """A task file that cannot be read: the message names what is wrong, line is 1-based."""
+
+    def __init__(self, message: str, line: int = 1):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def bad_char(text: str) -> str | None:
+    """The first control character in text, as U+XXXX, or None."""
+    m = _BAD_CHARS.search(text)
+    return f"U+{ord(m.group()):04X}" if m else None
+
+
+# -- reading ------------------------------------------------------------------
+_yaml = None
+
+
+def _loader():
+    """A pure-Python safe loader that refuses tags, anchors and aliases (built once)."""
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.composer import Composer
+        from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+        class StrictComposer(Composer):
+            def compose_node(self, parent, index):
+                event = self.parser.peek_event()
+                line = event.start_mark.line + 1
+                if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                    raise FormatError("不允许使用 YAML 锚点或别名（& / *）", line)
+                tag = getattr(event, "tag", None)
+                if isinstance(event, (ScalarEvent, CollectionStartEvent)) and tag not in (None, "!"):
+                    raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
+                return super().compose_node(parent, index)
+
+        y = YAML(typ="safe", pure=True)
+        y.Composer = StrictComposer
+        y.allow_duplicate_keys = False
+        _yaml = y
+    return _yaml
+
+
+def load_yaml(data: bytes) -> Any:
+    """Parse one YAML document under the ledger's rules, or raise FormatError."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"文件超过 {MAX_FILE_BYTES // 1024} KiB，拒绝读取")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise FormatError("文件以 BOM 开头，请另存为不带 BOM 的 UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError("不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8", line) from None
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if "\r" in line:
+            raise FormatError("含有回车符（CRLF），请改为 LF 换行", lineno)
+        if line.startswith("%"):
+            raise FormatError("不允许 YAML 指令（如 %YAML 1.1）", lineno)
+        if line[: len(line) - len(line.lstrip(" \t"))].count("\t"):
+            raise FormatError("缩进里有制表符，请改用空格", lineno)
+        ch = bad_char(line.replace("\t", " "))
+        if ch:
+            raise FormatError(f"含有控制字符 {ch}", lineno)
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _loader().load(text)
+    except FormatError:
+        raise
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = e.problem or str(e).splitlines()[0]
+        raise FormatError(f"YAML 语法错误：{problem}", line) from None
+    except YAMLError as e:
+        raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
+
+
+def key_line(text: str, key: str, default: int = 1) -> int:
+    """The line where a top-level key starts, for `file:line:` messages."""
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else default
+
+
+def _date(value: Any, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise FormatError(f"{key} 应为日期 YYYY-MM-DD，不能带时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise FormatError(f"{key} 不是存在的日期：{value}") from None
+    raise FormatError(f"{key} 应为日期 YYYY-MM-DD，实际是 {value!r}")
+
+
+def _str(value: Any, key: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FormatError(f"{key} 应为文字，实际是 {value!r}（数字或 yes/no 等请加引号）")
+    return value
+
+
+def _record(cls, raw: Any, key: str):
+    if not isinstance(raw, dict):
+        raise FormatError(f"{key} 的每一项应为键值表")
+    known = {f.name: f for f in fields(cls)}
+    extra = set(raw) - set(known)
+    if extra:
+        raise FormatError(f"{key} 中有未知字段：{', '.join(sorted(map(str, extra)))}")
+    kwargs = {}
+    for name, value in raw.items():
+        if name in _DATE_KEYS:
+            kwargs[name] = None if value is None and name == "done_on" else _date(value, f"{key}.{name}")
+        else:
+            kwargs[name] = _str(value, f"{key}.{name}")
+    try:
+        return cls(**kwargs)
+    except TypeError:
+        missing = [
+            n for n, f in known.items()
+            if n not in raw and f.default is MISSING and f.default_factory is MISSING
+        ]
+        raise FormatError(f"{key} 缺少字段：{', '.join(missing)}") from None
+
+
+def task_from_plain(raw: Any) -> Task:
+    """Build a Task from parsed YAML or a cached dict, checking types on the way."""
+    if not isinstance(raw, dict):
+        raise FormatError("任务文件应为一个键值表")
+    unknown = set(raw) - set(TASK_KEYS)
+    if unknown:
+        raise FormatError(f"未知字段：{', '.join(sorted(map(str, unknown)))}")
+    missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        raise FormatError(f"缺少必填字段：{', '.join(missing)}")
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
+        raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
+    kw: dict[str, Any] = {"schema_version": version}
+    for key in TASK_KEYS[1:]:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if key in _RECORDS:
+            cls = _RECORDS[key]
+            if key in ("done", "verification"):
+                kw[key] = None if value is None else _record(cls, value, key)
+            else:
+                if value is None:
+                    value = []
+                if not isinstance(value, list):
+                    raise FormatError(f"{key} 应为列表")
+                kw[key] = [_record(cls, item, key) for item in value]
+        elif key in ("units", "tags"):
+            if value is None:
+                value = []
+            if not isinstance(value, list):
+                raise FormatError(f"{key} 应为列表")
+            kw[key] = [_str(v, key) for v in value]
+        elif key in ("assigned_on", "registered_on", "due"):
+            kw[key] = None if value is None else _date(value, key)
+        elif key == "due_provisional":
+            if not isinstance(value, bool):
+                raise FormatError("due_provisional 应为 true 或 false")
+            kw[key] = value
+        else:
+            kw[key] = _str(value, key)
+    return Task(**kw)
+
+
+def task_from_bytes(data: bytes) -> Task:
+    raw = load_yaml(data)
+    try:
+        return task_from_plain(raw)
+    except FormatError as e:
+        # Point at the offending key rather than line 1.
+        key = re.match(r"^([a-z_]+)", e.message)
+        if e.line == 1 and key:
+            e.line = key_line(data.decode("utf-8"), key.group(1).split(".")[0])
+        raise
+
+
+# -- the plain form (JSON, cache) ---------------------------------------------
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain_value(getattr(value, f.name)) for f in fields(value)}
+    return value
+
+
+def task_to_plain(task: Task) -> dict[str, Any]:
+    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD."""
+    return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+
+
+# -- writing ------------------------------------------------------------------
+# Plain scalars are kept only when no YAML 1.1 or 1.2 reader could take them for
+# anything but the same string; everything else is written JSON-style, which is
+# valid double-quoted YAML.
+_PLAIN_OK = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.~=<][^\n\r\t#:]*$")
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none"}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    s = str(value)
+    if _PLAIN_OK.match(s) and s == s.rstrip() and s.lower() not in _RESERVED:
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
+    if hasattr(value, "__dataclass_fields__"):
+        out.append(f"{indent}{key}:")
+        for f in fields(value):
+            _emit(f.name, getattr(value, f.name), indent + "  ", out)
+    elif isinstance(value, list):
+        if not value:
+            out.append(f"{indent}{key}: []")
+            return
+        out.append(f"{indent}{key}:")
+        for item in value:
+            if hasattr(item, "__dataclass_fields__"):
+                first = True
+                for f in fields(item):
+                    sub: list[str] = []
+                    _emit(f.name, getattr(item, f.name), indent + "    ", sub)
+                    if first:
+                        sub[0] = f"{indent}  - " + sub[0].lstrip()
+                        first = False
+                    out.extend(sub)
+            else:
+                out.append(f"{indent}  - {_scalar(item)}")
+    else:
+        out.append(f"{indent}{key}: {_scalar(value)}")
+
+
+def task_to_yaml(task: Task) -> bytes:
+    """The canonical file text: fixed key order, dates bare, Chinese unescaped."""
+    out: list[str] = []
+    for key in TASK_KEYS:
+        _emit(key, getattr(task, key), "", out)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def mapping_to_yaml(data: dict[str, Any]) -> bytes:
+    """Write a small settings mapping (taizhang.yaml, calendar files) the same way."""
+    out: list[str] = []
+
+    def emit(key, value, indent):
+        if isinstance(value, dict):
+            out.append(f"{indent}{key}:" + (" {}" if not value else ""))
+            for k, v in value.items():
+                emit(k, v, indent + "  ")
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{indent}{key}: []")
+            else:
+                out.append(f"{indent}{key}:")
+                out.extend(f"{indent}  - {_scalar(v)}" for v in value)
+        else:
+            out.append(f"{indent}{key}: {_scalar(value)}")
+
+    for k, v in data.items():
+        emit(k, v, "")
+    return ("\n".join(out) + "\n").encode("utf-8")

@@ -1,0 +1,183 @@
+"""Turning tasks and findings into what people and scripts read: rich tables, JSON, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from typing import Any, Iterable
+
+from .codec import task_to_plain
+from .model import LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
+
+LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", None: "dim"}
+LIST_FIELDS = (
+    "id", "title", "status", "light", "overdue_workdays", "lead_unit", "units", "leader",
+    "contact", "source", "ref", "assigned_on", "due", "due_provisional",
+)
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    # Piped output keeps whole rows on one line instead of rich's 80-column default.
+    width = None if stream.isatty() else 200
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+
+
+def task_json(a) -> dict[str, Any]:
+    """A task as CLI.md's JSON: the file's fields plus light and overdue workdays."""
+    plain = task_to_plain(a.task)
+    out: dict[str, Any] = {}
+    for key, value in plain.items():
+        out[key] = value
+        if key == "due_provisional":
+            out["light"] = a.light
+            out["overdue_workdays"] = a.overdue_workdays
+            out["workdays_left"] = a.workdays_left
+    out["status_label"] = STATUS_LABELS[a.task.status]
+    return out
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def csv_text(rows: Iterable[dict[str, Any]], fields: tuple[str, ...] = LIST_FIELDS) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(fields)
+    for row in rows:
+        w.writerow(["、".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[f] for f in fields)])
+    return buf.getvalue()
+
+
+def light_text(light: str | None):
+    from rich.text import Text
+
+    return Text("● " + LIGHT_LABELS[light] if light else "—", style=LIGHT_STYLE[light])
+
+
+def due_note(a) -> str:
+    t = a.task
+    if t.status == "suspended":
+        return "暂缓"
+    if a.overdue_workdays:
+        return f"逾期 {a.overdue_workdays} 个工作日"
+    if a.workdays_left is not None:
+        return "今日到期" if a.workdays_left == 0 else f"剩 {a.workdays_left} 个工作日"
+    return ""
+
+
+def task_table(items: list, title: str = "督查事项"):
+    from rich.table import Table
+
+    table = Table(title=f"{title}（{len(items)} 项）", header_style="bold", show_lines=False)
+    for name, kw in (
+        ("编号", {"no_wrap": True}), ("预警", {"no_wrap": True}), ("事项", {"overflow": "fold", "max_width": 40}),
+        ("牵头单位", {}), ("牵头领导", {}), ("时限", {"no_wrap": True}), ("情况", {"no_wrap": True}),
+        ("状态", {"no_wrap": True}),
+    ):
+        table.add_column(name, **kw)
+    for a in items:
+        t = a.task
+        due = "" if t.due is None else t.due.isoformat() + ("*" if t.due_provisional else "")
+        table.add_row(t.id, light_text(a.light), t.title, t.lead_unit, t.leader, due, due_note(a),
+                      STATUS_LABELS[t.status])
+    if any(a.task.due_provisional for a in items):
+        table.caption = "* 暂定时限：该年节假日安排尚未录入"
+    return table
+
+
+def task_detail(a, commits: list | None = None):
+    from rich.console import Group
+    from rich.table import Table
+
+    t: Task = a.task
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    due = "无" if t.due is None else str(t.due) + ("（暂定：该年节假日安排尚未录入）" if t.due_provisional else "")
+    if t.deadline_rule:
+        due += f"（规则 {t.deadline_rule}）"
+    rows = [
+        ("编号", t.id), ("事项", t.title), ("状态", STATUS_LABELS[t.status]),
+        ("预警", light_text(a.light)), ("情况", due_note(a) or "—"),
+        ("来源", " ".join(x for x in (t.source, t.ref) if x) or "—"),
+        ("牵头单位", t.lead_unit), ("责任单位", "、".join(t.units) or "—"),
+        ("牵头领导", t.leader or "—"), ("责任人", t.contact or "—"),
+        ("交办日期", str(t.assigned_on)), ("办结时限", due),
+    ]
+    if t.tags:
+        rows.append(("标签", "、".join(t.tags)))
+    if t.description:
+        rows.append(("说明", t.description))
+    if t.done:
+        rows.append(("申请办结", f"{t.done.on} {t.done.by} {t.done.note}".strip()))
+    if t.verification:
+        v = t.verification
+        rows.append(("核验销号", f"{v.on} {v.verified_by}（{METHODS.get(v.method, v.method)}）{v.note}".strip()))
+    for k, v in rows:
+        head.add_row(k, v)
+    parts: list = [head]
+
+    def section(title: str, columns: tuple[str, ...], data: list[tuple]):
+        if not data:
+            return
+        tbl = Table(title=title, title_justify="left", header_style="bold")
+        for c in columns:
+            tbl.add_column(c)
+        for row in data:
+            tbl.add_row(*[str(x) for x in row])
+        parts.append(tbl)
+
+    section("时间节点", ("日期", "内容", "完成"), [(m.due, m.text, m.done_on or "") for m in t.milestones])
+    section("进展", ("日期", "内容", "经办人"), [(p.on, p.text, p.by) for p in t.progress])
+    section("时限变更", ("日期", "原时限", "新时限", "原因", "经办人"),
+            [(c.on, c.old_due, c.new_due, c.reason, c.by) for c in t.deadline_changes])
+    section("催办督办", ("日期", "类别", "说明", "经办人"),
+            [(u.on, URGE_LEVELS.get(u.level, u.level), u.note, u.by) for u in t.urges])
+    section("退办与撤销", ("日期", "动作", "原因", "经办人"),
+            [(e.on, {"reopen": "退回重办", "cancel": "撤销"}.get(e.action, e.action), e.reason, e.by) for e in t.events])
+    return Group(*parts)
+
+
+def log_table(task_id: str, commits: list):
+    from rich.table import Table
+
+    table = Table(title=f"{task_id} 的变更记录（{len(commits)} 次）", header_style="bold")
+    for c in ("时间", "经办人", "变更", "提交"):
+        table.add_column(c, no_wrap=c != "变更")
+    for c in commits:
+        table.add_row(c.date, c.author, c.subject, c.sha[:8])
+    return table
+
+
+def log_json(commits: list) -> list[dict[str, Any]]:
+    return [
+        {"commit": c.sha, "date": c.date, "author": c.author, "email": c.email,
+         "action": c.trailers.get("Taizhang-Action"), "subject": c.subject, "body": c.body}
+        for c in commits
+    ]
+
+
+def month_grid(year: int, month: int, days: list):
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"{year} 年 {month} 月", header_style="bold")
+    for name in ("一", "二", "三", "四", "五", "六", "日"):
+        table.add_column(name, justify="right", no_wrap=True)
+    row: list = [""] * days[0][0].weekday()
+    for d, work, why in days:
+        mark = {"holiday": ("休", "bold red"), "makeup": ("班", "bold blue"), "weekend": ("", "dim")}.get(why, ("", ""))
+        row.append(Text(f"{d.day}{mark[0]}", style=mark[1]))
+        if len(row) == 7:
+            table.add_row(*row)
+            row = []
+    if row:
+        table.add_row(*row, *[""] * (7 - len(row)))
+    table.caption = "休 = 法定节假日　班 = 调休上班"
+    return table

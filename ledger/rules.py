@@ -1,0 +1,230 @@
+"""Deadline rules by source, the light and overdue count, and the legal changes of state."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .errors import TransitionError, UsageError
+from .model import (
+    STATUS_LABELS,
+    DeadlineChange,
+    DoneReport,
+    Event,
+    Progress,
+    Task,
+    Urge,
+    Verification,
+)
+from .workdays import Calendar, Due, Span, parse_span
+
+Date = dt.date
+
+
+@dataclass(frozen=True)
+class SourceRule:
+    """Where a task comes from and the feedback period the seeds give it."""
+
+    kind: str
+    deadline: str | None = None  # SPAN from the event day, None = must be given
+    deadline_several_units: str | None = None  # 公文 needing several units
+    assign_within: str | None = None  # the 交办单 must be issued within this span
+    aliases: tuple[str, ...] = ()
+    basis: str = ""  # the seed rule, shown by `rules`
+
+
+# DOMAIN.md's table. The deadline of a task is its feedback deadline.
+DEFAULT_RULES: tuple[SourceRule, ...] = (
+    SourceRule("政府全体会议", "1m", assign_within="3wd", aliases=("全体会议",),
+               basis="全体会议决定事项1个月内反馈；交办单3个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("常务会议", "0.5m", assign_within="3wd", aliases=("常务会",),
+               basis="常务会议决定事项半个月内反馈；交办单3个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("市长办公会议", "1w", assign_within="2wd", aliases=("县长办公会议", "办公会", "办公会议"),
+               basis="办公会议定事项1周内反馈；交办单2个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("专题会议", "1w", assign_within="2wd", aliases=("专题会",),
+               basis="专题会议定事项1周内反馈；交办单2个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("每周工作例会", "1w", assign_within="2wd", aliases=("周例会", "例会"),
+               basis="周例会议定事项1周内反馈 [004 §五.1]"),
+    SourceRule("主要领导批示", "1w", assign_within="1wd", aliases=("批示",),
+               basis="领导批示1周内反馈；交办单1个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("分管领导批示", "1w", assign_within="1wd",
+               basis="领导批示1周内反馈；交办单1个工作日内印发 [004 §五.1, §三.4]"),
+    SourceRule("公文办理", "5wd", deadline_several_units="7wd", aliases=("公文",),
+               basis="一个单位办理5个工作日，多个单位会办7个工作日 [004 §五.1(2)]"),
+    SourceRule("公文调研", "20wd", aliases=("需调研公文",),
+               basis="需调查研究的公文20个工作日 [004 §五.1(2)]"),
+    SourceRule("公文尽快", "3wd", aliases=("尽快", "急件"),
+               basis="标明“尽快”的公文3个工作日 [004 §五.1(2)]"),
+    SourceRule("上级文件", "3d", aliases=("重大决策部署",),
+               basis="上级文件当日报告，3日内部署落实 [000 §一]"),
+    SourceRule("政府工作报告", None, assign_within="1w", aliases=("工作报告",),
+               basis="两会结束后1周内印发分解方案；时限按分解方案填写 [004 §三.4]"),
+    SourceRule("交办事项", basis="时限按交办单填写"),
+    SourceRule("督查反馈整改", aliases=("巡视反馈整改", "整改"), basis="时限按整改方案填写"),
+    SourceRule("人大代表建议", aliases=("人大建议",), basis="时限按交办要求填写"),
+    SourceRule("政协委员提案", aliases=("政协提案",), basis="时限按交办要求填写"),
+    SourceRule("民生实事", basis="时限按年度计划填写；4月起每月前3个工作日报进展 [003 §三(一)]"),
+    SourceRule("问题清单", basis="时限按清单填写"),
+)
+
+
+def rules_from_config(overrides: Mapping[str, Mapping] | None) -> dict[str, SourceRule]:
+    """The shipped rules, with the ledger's `rules:` section replacing or adding kinds."""
+    rules = {r.kind: r for r in DEFAULT_RULES}
+    for kind, spec in (overrides or {}).items():
+        base = rules.get(kind, SourceRule(kind))
+        spec = dict(spec or {})
+        for key in ("deadline", "deadline_several_units", "assign_within"):
+            if spec.get(key):
+                parse_span(spec[key])
+        rules[kind] = SourceRule(
+            kind,
+            spec.get("deadline", base.deadline),
+            spec.get("deadline_several_units", base.deadline_several_units),
+            spec.get("assign_within", base.assign_within),
+            tuple(spec.get("aliases", base.aliases)),
+            spec.get("basis", base.basis),
+        )
+    return rules
+
+
+def resolve_source(name: str, rules: Mapping[str, SourceRule]) -> SourceRule:
+    for rule in rules.values():
+        if name == rule.kind or name in rule.aliases:
+            return rule
+    raise UsageError(
+        f"未知的任务来源：{name}",
+        "可用来源见 taizhang rules；新来源可在 taizhang.yaml 的 rules: 中添加",
+    )
+
+
+def rule_span(rule: SourceRule, units: Iterable[str]) -> str | None:
+    """The SPAN the rule gives; 公文 with co-units takes the several-units period."""
+    if rule.deadline_several_units and list(units):
+        return rule.deadline_several_units
+    return rule.deadline
+
+
+# -- derived state ------------------------------------------------------------
+def overdue_workdays(task: Task, today: Date, cal: Calendar) -> int:
+    """Workdays after the deadline up to today, or up to the done report if there is one."""
+    if task.due is None or task.status in ("cancelled", "suspended"):
+        return 0
+    end = today
+    if task.done is not None and task.status in ("reported", "closed"):
+        end = min(task.done.on, today)
+    return cal.count_workdays(task.due, end)
+
+
+def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdue: int | None = None) -> str | None:
+    """红灯 overdue, 黄灯 due within the warning window or a milestone missed, else 绿灯."""
+    if task.status in ("closed", "cancelled"):
+        return None
+    if overdue is None:
+        overdue = overdue_workdays(task, today, cal)
+    if overdue > 0:
+        return "red"
+    if task.status != "open" or task.due is None:
+        return "green"
+    if task.due <= today or cal.count_workdays(today, task.due) <= warn_workdays:
+        return "yellow"
+    if any(m.done_on is None and m.due < today for m in task.milestones):
+        return "yellow"
+    return "green"
+
+
+def workdays_left(task: Task, today: Date, cal: Calendar) -> int | None:
+    if task.due is None or task.status not in ("open",) or task.due < today:
+        return None
+    return cal.count_workdays(today, task.due)
+
+
+# -- changes of state ---------------------------------------------------------
+def _require(task: Task, allowed: tuple[str, ...], doing: str, hint: str = "") -> None:
+    if task.status not in allowed:
+        label = STATUS_LABELS[task.status]
+        raise TransitionError(
+            f"{task.id} 当前状态为“{label}”，不能{doing}",
+            hint or f"只有{'、'.join(STATUS_LABELS[s] for s in allowed)}的事项可以{doing}",
+        )
+
+
+def _not_before(task: Task, on: Date, what: str) -> None:
+    if on < task.assigned_on:
+        raise UsageError(
+            f"{what}日期 {on} 早于交办日期 {task.assigned_on}", "请检查 --on 日期"
+        )
+
+
+def add_progress(task: Task, entry: Progress) -> Task:
+    _require(task, ("open", "reported", "suspended"), "记录进展")
+    _not_before(task, entry.on, "进展")
+    new = copy.deepcopy(task)
+    new.progress.append(entry)
+    new.progress.sort(key=lambda p: p.on)
+    return new
+
+
+def report_done(task: Task, report: DoneReport) -> Task:
+    _require(task, ("open",), "申请办结", "只有在办的事项可以申请办结；暂缓的请先恢复")
+    _not_before(task, report.on, "申请办结")
+    new = copy.deepcopy(task)
+    new.status, new.done = "reported", report
+    return new
+
+
+def close(task: Task, verification: Verification) -> Task:
+    _require(
+        task, ("reported",), "销号",
+        "销号前须先由责任单位申请办结（taizhang done），再核验销号",
+    )
+    if task.done and verification.on < task.done.on:
+        raise UsageError(
+            f"核验日期 {verification.on} 早于申请办结日期 {task.done.on}", "请检查 --on 日期"
+        )
+    new = copy.deepcopy(task)
+    new.status, new.verification = "closed", verification
+    return new
+
+
+def reopen(task: Task, event: Event) -> Task:
+    _require(task, ("reported", "closed"), "退回重办", "只有待核验或已销号的事项可以退回")
+    new = copy.deepcopy(task)
+    new.status, new.done, new.verification = "open", None, None
+    new.events.append(event)
+    return new
+
+
+def cancel(task: Task, event: Event) -> Task:
+    _require(task, ("open", "reported", "suspended"), "撤销", "已销号或已撤销的事项不能撤销")
+    new = copy.deepcopy(task)
+    new.status = "cancelled"
+    new.events.append(event)
+    return new
+
+
+def urge(task: Task, entry: Urge) -> Task:
+    _require(task, ("open",), "催办", "只有在办的事项可以催办")
+    new = copy.deepcopy(task)
+    new.urges.append(entry)
+    return new
+
+
+def extend(task: Task, new_due: Due, change: DeadlineChange) -> Task:
+    """延期: granted only when asked on or before the current deadline [004 §五.1(1)]."""
+    _require(task, ("open",), "延期", "只有在办的事项可以延期")
+    if task.due is None:
+        raise UsageError(f"{task.id} 没有办结时限，无需延期", "请用 --to 指定新的时限")
+    if change.on > task.due:
+        raise TransitionError(
+            f"{task.id} 已于 {task.due} 到期，超期后不能申请延期",
+            "延期须在时限届满前提出并说明原因",
+        )
+    if new_due.date <= task.due:
+        raise UsageError(f"新时限 {new_due.date} 不晚于原时限 {task.due}", "延期的新时限须晚于原时限")
+    new = copy.deepcopy(task)
+    new.due, new.due_provisional = new_due.date, new_due.provisional
+    new.deadline_changes.append(change)
+    return new

@@ -1,0 +1,510 @@
+"""What each command does: load, apply the rules, write one commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import codec, rules
+from .context import Env
+from .errors import LedgerError, UsageError
+from .model import (
+    ID_RE,
+    METHODS,
+    STATUS_LABELS,
+    URGE_LEVELS,
+    DeadlineChange,
+    DoneReport,
+    Event,
+    Milestone,
+    Progress,
+    Task,
+    Urge,
+    Verification,
+    format_id,
+)
+from .workdays import Calendar, Due, parse_date, parse_span
+
+Date = dt.date
+_SPLIT_UNITS = re.compile(r"[、，,；;]+")
+
+
+# -- input checks --------------------------------------------------------------
+def clean(value: str | None, what: str, *, required: bool = False, multiline: bool = False) -> str:
+    """Refuse control characters instead of letting YAML or a terminal mangle them."""
+    text = (value or "").strip()
+    if required and not text:
+        raise UsageError(f"{what}不能为空", f"请填写{what}")
+    probe = text.replace("\n", " ") if multiline else text
+    bad = codec.bad_char(probe.replace("\t", " ")) or ("换行符" if "\n" in probe else None)
+    if bad:
+        raise UsageError(f"{what}中含有不可见的控制字符（{bad}）", "请删去后重新输入")
+    if len(text) > 2000:
+        raise UsageError(f"{what}太长（{len(text)} 字）", "请精简到 2000 字以内，详情可写在进展中")
+    return text
+
+
+def resolve_id(text: str, today: Date) -> str:
+    """`2026-0042` as is; a bare `42` is this year's 42."""
+    s = str(text).strip()
+    if re.fullmatch(r"\d{1,6}", s) and int(s) > 0:
+        return format_id(today.year, int(s))
+    m = ID_RE.match(s)
+    if m and int(m.group(2)) > 0:
+        return format_id(int(m.group(1)), int(m.group(2)))
+    raise UsageError(f"事项编号格式不对：{text!r}", "编号形如 2026-0042，或只写当年序号如 42")
+
+
+def split_units(values: Iterable[str]) -> list[str]:
+    units: list[str] = []
+    for v in values:
+        for u in _SPLIT_UNITS.split(v):
+            u = clean(u, "单位")
+            if u and u not in units:
+                units.append(u)
+    return units
+
+
+def _date_or_today(text: str | None, today: Date, what: str) -> Date:
+    return parse_date(text, what) if text else today
+
+
+def _warn_provisional(env: Env, due: Due, what: str) -> None:
+    if due.provisional:
+        years = "、".join(str(y) for y in due.unknown_years)
+        env.warn(
+            f"警告：{years} 年的节假日安排尚未录入，{what} {due.date} 仅按周末推算，为暂定时限；"
+            f"录入 calendar/{due.unknown_years[0]}.yaml 后运行 taizhang calendar --recompute"
+        )
+
+
+def _short(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _message(subject: str, action: str, task_ids: Iterable[str], body: str = "") -> str:
+    trailers = [f"Taizhang-Action: {action}"] + [f"Taizhang-Task: {t}" for t in task_ids]
+    parts = [subject]
+    if body:
+        parts.append(body)
+    parts.append("\n".join(trailers))
+    return "\n\n".join(parts) + "\n"
+
+
+# -- assessment ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Assessed:
+    """A task with what today makes of it: its light and overdue workdays."""
+
+    task: Task
+    light: str | None
+    overdue_workdays: int
+    workdays_left: int | None
+
+
+def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assessed:
+    overdue = rules.overdue_workdays(task, today, cal)
+    return Assessed(
+        task,
+        rules.light(task, today, cal, warn_workdays, overdue),
+        overdue,
+        rules.workdays_left(task, today, cal),
+    )
+
+
+def warn_workdays(env: Env) -> int:
+    value = env.ledger().config.get("warn_workdays", 3)
+    if not isinstance(value, int) or value < 0:
+        raise LedgerError("taizhang.yaml 中 warn_workdays 应为非负整数", "请修正台账设置，如 warn_workdays: 3")
+    return value
+
+
+# -- init ------------------------------------------------------------------------
+LEDGER_README = """# {org}督查督办台账
+
+本目录由 taizhang 管理：每个事项是 tasks/年份/编号.yaml 一个文件，每次变更是一次 git 提交。
+
+- 查看在办事项：`taizhang list`；逾期事项：`taizhang overdue`
+- 查看某事项及其全部记录：`taizhang show 2026-0001`、`taizhang log 2026-0001`
+- 设置：`taizhang.yaml`（单位、预警天数、来源时限规则）
+- 节假日：`calendar/年份.yaml`（内置日历未覆盖的年份，请在此录入国务院公布的安排）
+
+请勿直接删除事项文件；撤销用 `taizhang cancel`。手工修改后请运行 `taizhang check`。
+"""
+
+GITIGNORE = "# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件\n*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n"
+
+
+def init(path: str | None, org: str | None, env: Env) -> Path:
+    from .store import CONFIG_FILE, DEFAULT_CONFIG, Ledger
+
+    root = Path(path or ".").expanduser().resolve()
+    org = clean(org, "单位名称")
+    if (root / CONFIG_FILE).exists():
+        raise UsageError(f"{root} 已经是台账，不会覆盖", "如要重新开始，请换一个空目录")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{root} 不是目录", "请指定一个目录")
+    existing_repo = (root / ".git").exists()
+    if root.exists() and not existing_repo and any(root.iterdir()):
+        raise UsageError(f"{root} 不是空目录", "请在空目录或已有的 git 仓库中建立台账")
+    root.mkdir(parents=True, exist_ok=True)
+    created_repo = False
+    try:
+        if not existing_repo:
+            import git as gitpython  # GitPython only here and in history, where its cost is paid once
+
+            gitpython.Repo.init(root, initial_branch="main")
+            created_repo = True
+        ledger = Ledger(root)
+        clerk = ledger.clerk(env.by)
+        config = {**DEFAULT_CONFIG, "org": org}
+        files = {
+            root / CONFIG_FILE: codec.mapping_to_yaml(config),
+            root / ".gitignore": GITIGNORE.encode(),
+            root / "README.md": LEDGER_README.format(org=org).encode(),
+            root / "tasks" / ".gitkeep": b"",
+            root / "calendar" / ".gitkeep": b"",
+        }
+        ledger.commit(files, _message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
+    except BaseException:
+        if created_repo:
+            import shutil
+
+            shutil.rmtree(root / ".git", ignore_errors=True)
+            for name in (CONFIG_FILE, ".gitignore", "README.md"):
+                (root / name).unlink(missing_ok=True)
+            for d in ("tasks", "calendar"):
+                (root / d / ".gitkeep").unlink(missing_ok=True)
+                if (root / d).is_dir() and not any((root / d).iterdir()):
+                    (root / d).rmdir()
+        raise
+    return root
+
+
+# -- add -------------------------------------------------------------------------
+@dataclass
+class NewTask:
+    title: str
+    lead_unit: str
+    units: list[str]
+    leader: str | None = None
+    contact: str | None = None
+    source: str | None = None
+    ref: str | None = None
+    on: str | None = None
+    due: str | None = None
+    within: str | None = None
+    milestones: list[str] | None = None
+    tags: list[str] | None = None
+    description: str | None = None
+
+
+def source_rules(env: Env) -> dict[str, rules.SourceRule]:
+    try:
+        return rules.rules_from_config(env.ledger().config.get("rules"))
+    except UsageError as e:
+        raise LedgerError(f"taizhang.yaml 的 rules 设置有误：{e.message}", e.hint) from None
+
+
+def _milestone(spec: str, start: Date, cal: Calendar) -> tuple[Milestone, Due | None]:
+    when, sep, text = spec.partition(":")
+    if not sep:
+        when, sep, text = spec.partition("：")
+    text = clean(text, "时间节点内容")
+    if not sep or not text:
+        raise UsageError(f"时间节点写法不对：{spec!r}", "请写成 日期:内容 或 时限:内容，如 2026-06-30:完成招标")
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", when.strip()):
+        return Milestone(parse_date(when, "时间节点日期"), text), None
+    due = cal.add_span(start, parse_span(when))
+    return Milestone(due.date, text), due
+
+
+def add(env: Env, spec: NewTask) -> Task:
+    ledger = env.ledger()
+    cal = ledger.calendar
+    title = clean(spec.title, "事项标题", required=True)
+    lead = split_units([clean(spec.lead_unit, "牵头单位", required=True)])
+    if len(lead) != 1:
+        raise UsageError("牵头单位只能有一个", "其余单位请用 --unit 列为责任单位")
+    units = [u for u in split_units(spec.units) if u != lead[0]]
+    assigned_on = _date_or_today(spec.on, env.today, "--on 日期")
+    if spec.due and spec.within:
+        raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
+
+    source = clean(spec.source, "来源")
+    rule_span: str | None = spec.within
+    if source:
+        rule = rules.resolve_source(source, source_rules(env))
+        source = rule.kind
+        if not spec.due and not spec.within:
+            rule_span = rules.rule_span(rule, units)
+            if rule_span is None:
+                raise UsageError(
+                    f"来源“{rule.kind}”没有统一时限（{rule.basis}）",
+                    "请用 --due 日期 或 --within 期限 指定时限",
+                )
+    if spec.due:
+        due = Due(parse_date(spec.due, "--due 日期"), False)
+        if due.date < assigned_on:
+            raise UsageError(f"时限 {due.date} 早于交办日期 {assigned_on}", "请检查 --due 和 --on")
+    elif rule_span:
+        due = cal.add_span(assigned_on, parse_span(rule_span))
+    else:
+        raise UsageError(
+            "没有给出办结时限",
+            "请用 --due 日期、--within 期限（如 5wd、1m），或 --source 来源 按规则计算",
+        )
+    milestones = []
+    for m in spec.milestones or []:
+        ms, ms_due = _milestone(m, assigned_on, cal)
+        if ms.due < assigned_on or ms.due > due.date:
+            raise UsageError(f"时间节点 {ms.due} 不在交办日期和时限之间", "请检查 --milestone")
+        if ms_due:
+            _warn_provisional(env, ms_due, "时间节点")
+        milestones.append(ms)
+    tags = [clean(t, "标签", required=True) for t in spec.tags or []]
+    task_fields = dict(
+        title=title, lead_unit=lead[0], units=units,
+        leader=clean(spec.leader, "牵头领导"), contact=clean(spec.contact, "责任人"),
+        source=source, ref=clean(spec.ref, "文号"),
+        description=clean(spec.description, "事项说明", multiline=True),
+        assigned_on=assigned_on, registered_on=env.today,
+        deadline_rule=rule_span if not spec.due else "",
+        due=due.date, due_provisional=due.provisional,
+        milestones=sorted(milestones, key=lambda m: m.due), tags=sorted(set(tags), key=tags.index),
+    )
+    clerk = ledger.clerk(env.by)
+    with ledger.locked():
+        task_id = format_id(env.today.year, ledger.next_seq(env.today.year))
+        task = Task(id=task_id, **task_fields)
+        body = f"牵头单位：{task.lead_unit}" + (f"；责任单位：{'、'.join(units)}" if units else "")
+        body += f"\n办结时限：{task.due}" + ("（暂定）" if task.due_provisional else "")
+        if source:
+            body += f"\n来源：{source}" + (f"（{task.ref}）" if task.ref else "")
+        ledger.commit(
+            {ledger.task_path(task_id): codec.task_to_yaml(task)},
+            _message(f"交办 {task_id} {_short(title)}", "add", [task_id], body),
+            clerk,
+        )
+    _warn_provisional(env, due, "办结时限")
+    return task
+
+
+# -- changes to one task -----------------------------------------------------------
+def _change(
+    env: Env,
+    task_id: str,
+    apply: Callable[[Task], Task],
+    action: str,
+    subject: Callable[[Task], str],
+    body: str = "",
+) -> Task:
+    """Read the task under the lock, apply a pure rule, write and commit, or change nothing."""
+    ledger = env.ledger()
+    task_id = resolve_id(task_id, env.today)
+    path = ledger.task_path(task_id)
+    clerk = ledger.clerk(env.by)
+    with ledger.locked():
+        task = ledger.read_task(task_id)
+        new = apply(task)
+        ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
+    return new
+
+
+def progress(env: Env, task_id: str, text: str, on: str | None) -> Task:
+    text = clean(text, "进展内容", required=True, multiline=True)
+    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
+                   lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
+
+
+def done(env: Env, task_id: str, note: str | None, on: str | None) -> Task:
+    report = DoneReport(_date_or_today(on, env.today, "--on 日期"), clean(note, "说明", multiline=True),
+                        env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.report_done(t, report), "done",
+                   lambda t: f"申请办结 {t.id} {_short(t.title)}", report.note)
+
+
+def close(env: Env, task_id: str, verified_by: str, method: str, note: str | None, on: str | None) -> Task:
+    if method not in METHODS:
+        raise UsageError(f"核验方式只能是 onsite 或 document，而不是 {method!r}", "onsite=现场核验，document=书面核验")
+    verification = Verification(
+        _date_or_today(on, env.today, "--on 日期"), clean(verified_by, "核验人", required=True),
+        method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
+    )
+    return _change(
+        env, task_id, lambda t: rules.close(t, verification), "close",
+        lambda t: f"销号 {t.id} {_short(t.title)}",
+        f"核验人：{verification.verified_by}（{METHODS[method]}，{verification.on}）"
+        + (f"\n{verification.note}" if verification.note else ""),
+    )
+
+
+def reopen(env: Env, task_id: str, reason: str) -> Task:
+    event = Event(env.today, "reopen", clean(reason, "退回原因", required=True, multiline=True),
+                  env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.reopen(t, event), "reopen",
+                   lambda t: f"退回重办 {t.id} {_short(t.title)}", f"原因：{event.reason}")
+
+
+def cancel(env: Env, task_id: str, reason: str) -> Task:
+    event = Event(env.today, "cancel", clean(reason, "撤销原因", required=True, multiline=True),
+                  env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.cancel(t, event), "cancel",
+                   lambda t: f"撤销 {t.id} {_short(t.title)}", f"原因：{event.reason}")
+
+
+def urge(env: Env, task_id: str, level: str, note: str | None) -> Task:
+    if level not in URGE_LEVELS:
+        raise UsageError(f"催办级别只能是 remind 或 supervise，而不是 {level!r}", "remind=催办单，supervise=督办单")
+    entry = Urge(env.today, level, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.urge(t, entry), "urge",
+                   lambda t: f"{URGE_LEVELS[level]} {t.id} {_short(t.title)}", entry.note)
+
+
+def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str) -> Task:
+    if bool(to) == bool(by_span):
+        raise UsageError("请给出 --to 新日期 或 --by 期限 其中之一", "如 --to 2026-12-31 或 --by 10wd")
+    reason = clean(reason, "延期原因", required=True, multiline=True)
+    cal = env.ledger().calendar
+    clerk = env.ledger().clerk(env.by).name
+    span = parse_span(by_span) if by_span else None
+    target = parse_date(to, "--to 日期") if to else None
+    decided: list[Due] = []
+
+    def apply(task: Task) -> Task:
+        if task.due is not None and span is not None:
+            new_due = cal.add_span(task.due, span)
+        else:
+            new_due = Due(target or task.due, False)
+        decided.append(new_due)
+        change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk)
+        return rules.extend(task, new_due, change)
+
+    new = _change(env, task_id, apply, "extend",
+                  lambda t: f"延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}",
+                  f"原因：{reason}")
+    _warn_provisional(env, decided[0], "新时限")
+    return new
+
+
+# -- reading -----------------------------------------------------------------------
+def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> list[Task]:
+    """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
+    tasks = []
+    for rel, value in env.ledger().load_all(progress).items():
+        if isinstance(value, Exception):
+            line = getattr(value, "line", 1)
+            env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
+            continue
+        tasks.append(codec.task_from_plain(value))
+    return tasks
+
+
+def get(env: Env, task_id: str) -> Task:
+    return env.ledger().read_task(resolve_id(task_id, env.today))
+
+
+@dataclass
+class Filter:
+    statuses: list[str] | None = None
+    unit: str | None = None
+    leader: str | None = None
+    source: str | None = None
+    tag: str | None = None
+    overdue: bool = False
+    light: str | None = None
+    due_before: str | None = None
+    include_closed: bool = False
+
+
+def query(env: Env, f: Filter) -> list[Assessed]:
+    for s in f.statuses or []:
+        if s not in STATUS_LABELS:
+            raise UsageError(f"没有“{s}”这种状态", f"可选：{', '.join(STATUS_LABELS)}")
+    if f.light and f.light not in ("red", "yellow", "green"):
+        raise UsageError(f"没有“{f.light}”这种预警灯", "可选：red、yellow、green")
+    due_before = parse_date(f.due_before, "--due-before 日期") if f.due_before else None
+    source = None
+    if f.source:
+        source = rules.resolve_source(f.source, source_rules(env)).kind
+    statuses = set(f.statuses or ())
+    if not statuses and not f.include_closed:
+        statuses = {"open", "reported", "suspended"}
+    cal, today, warn = env.ledger().calendar, env.today, warn_workdays(env)
+    out = []
+    for task in load_tasks(env):
+        if statuses and task.status not in statuses:
+            continue
+        if f.unit and f.unit != task.lead_unit and f.unit not in task.units:
+            continue
+        if f.leader and f.leader != task.leader:
+            continue
+        if source and source != task.source:
+            continue
+        if f.tag and f.tag not in task.tags:
+            continue
+        if due_before and (task.due is None or task.due >= due_before):
+            continue
+        a = assess(task, today, cal, warn)
+        if f.overdue and a.overdue_workdays <= 0:
+            continue
+        if f.light and a.light != f.light:
+            continue
+        out.append(a)
+    return out
+
+
+def overdue(env: Env) -> list[Assessed]:
+    found = query(env, Filter(statuses=["open", "reported"], overdue=True))
+    return sorted(found, key=lambda a: (-a.overdue_workdays, a.task.id))
+
+
+def log(env: Env, task_id: str):
+    ledger = env.ledger()
+    task_id = resolve_id(task_id, env.today)
+    path = ledger.task_path(task_id)
+    commits = ledger.history(ledger.rel(path))
+    if not commits:
+        raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号")
+    return commits
+
+
+# -- calendar ----------------------------------------------------------------------
+def recompute(env: Env) -> list[Task]:
+    """Recompute the provisional deadlines of unfinished tasks now that the year is known."""
+    ledger = env.ledger()
+    cal = ledger.calendar
+    clerk = ledger.clerk(env.by)
+    changed: list[Task] = []
+    with ledger.locked():
+        for task in load_tasks(env):
+            if not task.due_provisional or task.status not in ("open", "reported", "suspended"):
+                continue
+            if not task.deadline_rule:
+                continue
+            # Extensions count from the deadline they replaced; start from the last base.
+            start, span = task.assigned_on, task.deadline_rule
+            ext = [c for c in task.deadline_changes if c.kind == "extend"]
+            if ext:
+                continue  # an extension's date was granted as a date; it is not recomputed
+            due = cal.add_span(start, parse_span(span))
+            if due.provisional:
+                continue
+            fresh = ledger.read_task(task.id)
+            if due.date != fresh.due:
+                fresh.deadline_changes.append(DeadlineChange(
+                    env.today, "recompute", fresh.due, due.date, "节假日安排已录入，重算暂定时限", clerk.name))
+            fresh.due, fresh.due_provisional = due.date, False
+            changed.append(fresh)
+        if changed:
+            lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]
+            ledger.commit(
+                {ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
+                _message(f"重算暂定时限 {len(changed)} 项", "recompute", [t.id for t in changed], "\n".join(lines)),
+                clerk,
+            )
+    return changed
