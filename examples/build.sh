@@ -4,6 +4,7 @@
 #   bash examples/build.sh                 重建 examples/ledger/（只导出文件，不含 .git）
 #   bash examples/build.sh --ledger DIR    在 DIR 建一个带完整 git 历史的示例台账（不导出），
 #                                          可在其中试 taizhang log
+#   bash examples/build.sh --out DIR       导出到 DIR 而不是 examples/ledger/（测试用它核对示例是否过时）
 #
 # 需要 PATH 上有 taizhang（或用环境变量 TAIZHANG 指定命令）。
 # 日期由 TAIZHANG_TODAY 逐日推进；git 作者与提交时间也设为当天，历史读起来像真实的一年。
@@ -14,11 +15,15 @@ export_to=$here/ledger
 work=$(mktemp -d "${TMPDIR:-/tmp}/taizhang-example.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 ledger=$work/ledger
-if [[ ${1:-} == --ledger ]]; then
-    [[ -n ${2:-} ]] || { echo "用法：bash examples/build.sh [--ledger DIR]" >&2; exit 2; }
-    ledger=$2
-    export_to=
-fi
+case ${1:-} in
+    "") ;;
+    --ledger) [[ -n ${2:-} ]] || { echo "用法：bash examples/build.sh [--ledger DIR | --out DIR]" >&2; exit 2; }
+              ledger=$2; export_to= ;;
+    --out)    [[ -n ${2:-} ]] || { echo "用法：bash examples/build.sh [--ledger DIR | --out DIR]" >&2; exit 2; }
+              if [[ -e $2 && -n $(ls -A "$2") ]]; then echo "$2 不是空目录" >&2; exit 2; fi
+              export_to=$2 ;;
+    *)        echo "用法：bash examples/build.sh [--ledger DIR | --out DIR]" >&2; exit 2 ;;
+esac
 
 read -r -a tz <<<"${TAIZHANG:-taizhang}"
 # 示例不依赖本机的 git 配置：经办人固定为督查室的王敏
