@@ -196,5 +196,8 @@ def h(run):
             extra = (*extra, "--within", "10wd")
         return run("add", title, "--lead-unit", "市住建局", *extra, **kw).last_line
 
-    return SimpleNamespace(add=add, git=git, head=head, commit_count=commit_count, snapshot=snapshot,
+    def script_env(**extra: str) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(REPO), **extra}
+
+    return SimpleNamespace(add=add, git=git, script=console_script(), script_env=script_env, head=head, commit_count=commit_count, snapshot=snapshot,
                            clerk=CLERK, clerk_email=CLERK_EMAIL, today=TODAY, han=HAN, repo=REPO)
