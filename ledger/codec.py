@@ -42,8 +42,9 @@ _RECORDS = {
 _DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
-# Characters that YAML or terminals treat specially and that no clerk types on purpose.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters that YAML or terminals treat specially and that no clerk types on purpose;
+# U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class FormatError(Exception):
@@ -202,7 +203,7 @@ def task_from_plain(raw: Any) -> Task:
         raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
     missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
     if missing:
-        raise FormatError(f"缺少必填字段：{', '.join(missing)}")
+        raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
