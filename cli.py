@@ -345,6 +345,7 @@ def calendar(
 
     from ledger import services
     from ledger.render import month_grid
+    from ledger.workdays import parse_date
 
     env = _env(ledger, by=by)
     if recompute:
@@ -359,6 +360,7 @@ def calendar(
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise UsageError(f"月份格式不对：{month!r}", "请写成 YYYY-MM，如 2026-10")
         year, mon = int(m.group(1)), int(m.group(2))
+        parse_date(f"{year:04d}-{mon:02d}-01", "月份")  # refuses years datetime cannot page through
     else:
         year, mon = env.today.year, env.today.month
     cal = env.ledger().calendar
