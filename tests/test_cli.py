@@ -363,8 +363,20 @@ def test_calendar_month_grid(ledger, tz):
 
 
 def test_calendar_refuses_a_bad_month(ledger, refuse):
-    refuse(ledger, "calendar", "2026-13")
-    refuse(ledger, "calendar", "十月")
+    for month in ("2026-13", "十月", "9999-12", "0000-01"):
+        refuse(ledger, "calendar", month)
+
+
+@pytest.mark.parametrize("extra", [
+    ("--within", "100000000000000000000wd"),  # used to hang growing the calendar index
+    ("--within", "100000m"),
+    ("--within", "99999wd"),
+    ("--on", "0001-01-01", "--within", "5wd"),
+    ("--on", "9999-12-31", "--within", "1wd"),
+    ("--due", "9999-12-31"),
+])
+def test_absurd_spans_and_dates_are_refused(ledger, refuse, extra):
+    refuse(ledger, "add", "荒唐的时限", "--lead-unit", "市住建局", *extra)
 
 
 def test_calendar_recompute_after_the_year_is_filed(ledger, run, h):
