@@ -19,6 +19,7 @@ from .model import (
     Urge,
     Verification,
 )
+from .workdays import MAX_YEAR, MIN_YEAR
 
 MAX_FILE_BYTES = 256 * 1024
 
@@ -150,6 +151,14 @@ def key_line(text: str, key: str, default: int = 1) -> int:
 
 
 def _date(value: Any, key: str) -> dt.date:
+    day = _any_date(value, key)
+    # A hand-typed 9999-12-31 would crash every deadline computation (datetime's range).
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise FormatError(f"{key} 超出范围：{day}（年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间）")
+    return day
+
+
+def _any_date(value: Any, key: str) -> dt.date:
     if isinstance(value, dt.datetime):
         raise FormatError(f"{key} 应为日期 YYYY-MM-DD，不能带时间")
     if isinstance(value, dt.date):

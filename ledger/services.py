@@ -396,11 +396,14 @@ def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> 
     """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
     tasks = []
     for rel, value in env.ledger().load_all(progress).items():
-        if isinstance(value, Exception):
-            line = getattr(value, "line", 1)
-            env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
-            continue
-        tasks.append(codec.task_from_plain(value))
+        if not isinstance(value, Exception):
+            try:
+                tasks.append(codec.task_from_plain(value))
+                continue
+            except codec.FormatError as e:  # cached under older, laxer rules
+                value = e
+        line = getattr(value, "line", 1)
+        env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
     return tasks
 
 

@@ -16,7 +16,7 @@ from . import codec
 from .cache import TaskCache
 from .errors import LedgerError, UsageError
 from .model import ID_RE, Task
-from .workdays import Calendar
+from .workdays import MAX_YEAR, MIN_YEAR, Calendar
 
 CONFIG_FILE = "taizhang.yaml"
 TASKS_DIR = "tasks"
@@ -145,14 +145,21 @@ class Ledger:
                 continue
             year = int(m.group(1))
             where = f"{CALENDAR_DIR}/{path.name}"
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise LedgerError(f"{where}: 年份超出范围", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请改名或删除")
             try:
                 raw = codec.load_yaml(path.read_bytes()) or {}
             except codec.FormatError as e:
                 raise LedgerError(f"{where}:{e.line}: {e.message}", "请修正日历文件") from None
+            if not isinstance(raw, dict):
+                raise LedgerError(f"{where}: 应为键值表", "请写成 holidays: 和 workdays: 两个日期列表")
             lists = []
             for key in ("holidays", "workdays"):
                 days = []
-                for v in raw.get(key) or []:
+                values = raw.get(key) or []
+                if not isinstance(values, list):
+                    raise LedgerError(f"{where}: {key} 应为日期列表", "每行写一个 - YYYY-MM-DD")
+                for v in values:
                     if not isinstance(v, dt.date) or v.year != year:
                         raise LedgerError(f"{where}: {key} 中的 {v!r} 不是 {year} 年的日期", "请写成 YYYY-MM-DD")
                     days.append(v)
