@@ -219,3 +219,31 @@ def test_log_reads_history_from_git(ledger, run, h):
     assert log[1]["author"] == "张科员"
     assert log[1]["commit"] == h.head(ledger)
     assert "第一次进展" in log[1]["subject"]
+
+
+def test_a_hand_typed_far_future_date_is_named_not_a_crash(ledger, run, h):
+    tid, other = h.add("手改时限"), h.add("另一事项")
+    path = ledger / "tasks" / "2026" / f"{tid}.yaml"
+    text = path.read_text(encoding="utf-8")
+    due_line = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("due:"))
+    path.write_text(text.replace("due: 2026-12-04", "due: 9999-12-31"), encoding="utf-8")
+    res = run("list", "--format", "json")
+    assert [t["id"] for t in res.json()] == [other]
+    assert f"tasks/2026/{tid}.yaml:{due_line}:" in res.err
+    res = run("check", code=1)
+    assert res.out.startswith(f"tasks/2026/{tid}.yaml:{due_line}: ")
+
+
+@pytest.mark.parametrize("name,text", [
+    ("2027.yaml", "holidays: 5\n"),
+    ("2027.yaml", "- 2027-01-01\n"),
+    ("2027.yaml", "holidays:\n  - 2026-10-01\n"),
+    ("2027.yaml", "holidays:\n  - 2027-02-30\n"),
+    ("9999.yaml", "holidays: []\n"),
+    ("0000.yaml", ""),
+])
+def test_a_broken_calendar_file_is_one_line_exit_3(ledger, run, h, name, text):
+    h.add()
+    (ledger / "calendar" / name).write_text(text, encoding="utf-8")
+    res = run("list", code=3)
+    assert len(res.err.strip().splitlines()) == 1 and f"calendar/{name}" in res.err
