@@ -75,6 +75,9 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
         root = Path(given).expanduser().resolve()
         if not (root / CONFIG_FILE).is_file():
             raise LedgerError(f"{root} 不是台账（没有 {CONFIG_FILE}）", "请检查路径，或用 taizhang init 创建台账")
+        if not (root / ".git").exists():
+            # Checked before anything writes: the lock would otherwise create a stray .git/ here.
+            raise LedgerError(f"{root} 不是 git 仓库（没有 .git）", "请用 taizhang init 创建台账，或检查路径")
         return root
     here = (cwd or Path.cwd()).resolve()
     for d in (here, *here.parents):
