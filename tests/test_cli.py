@@ -456,3 +456,16 @@ def test_json_output_with_warnings_keeps_stdout_clean(ledger, sh, h):
     res = sh("show", "1", "--format", "json")
     assert json.loads(res.out)["id"] == "2026-0001"
     assert "\\u" not in res.out and "跨年事项" in res.out
+
+
+@pytest.mark.parametrize("args", [
+    ("list",),
+    ("add", "不该写入", "--lead-unit", "市住建局", "--within", "5wd"),
+])
+def test_a_folder_with_taizhang_yaml_but_no_git_is_refused_untouched(tmp_path, run, args):
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "taizhang.yaml").write_text("org: 假台账\n", encoding="utf-8")
+    res = run(*args, "--ledger", str(fake), code=3)
+    assert len(res.err.strip().splitlines()) == 1
+    assert sorted(p.name for p in fake.rglob("*")) == ["taizhang.yaml"]  # no .git/, no tasks/
