@@ -313,6 +313,8 @@ def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
             if hasattr(item, "__dataclass_fields__"):
                 first = True
                 for f in fields(item):
+                    if f.metadata.get("omit_empty") and not getattr(item, f.name):
+                        continue
                     sub: list[str] = []
                     _emit(f.name, getattr(item, f.name), indent + "    ", sub)
                     if first:
