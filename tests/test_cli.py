@@ -405,6 +405,24 @@ def test_calendar_recompute_after_the_year_is_filed(ledger, run, h):
     assert h.commit_count(ledger) == n + 1
 
 
+def test_calendar_recompute_replays_an_extension_into_the_new_year(ledger, run, h):
+    tid = h.add("延期跨年")  # due Fri 2026-12-04
+    res = run("extend", tid, "--by", "30wd", "--reason", "资金下达推迟")
+    assert "2027" in res.err
+    t = task(run, tid)
+    assert (t["due"], t["due_provisional"]) == ("2027-01-15", True)  # weekends only
+    (ledger / "calendar" / "2027.yaml").write_text("holidays:\n  - 2027-01-01\n", encoding="utf-8")
+    h.git(ledger, "add", "--", "calendar/2027.yaml")
+    h.git(ledger, "commit", "-q", "-m", "录入 2027 年节假日安排")
+    n = h.commit_count(ledger)
+    run("calendar", "--recompute")
+    assert h.commit_count(ledger) == n + 1
+    t = task(run, tid)
+    assert (t["due"], t["due_provisional"]) == ("2027-01-18", False)
+    assert [c["kind"] for c in t["deadline_changes"]] == ["extend", "recompute"]
+    assert run("check").out == ""
+
+
 # -- errors and exit codes ----------------------------------------------------------
 REFUSED = [
     ("list", "--no-such-option"),
