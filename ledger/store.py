@@ -260,6 +260,12 @@ class Ledger:
             for stale in path.parent.glob(f".*{TMP_MARK}.*"):
                 stale.unlink(missing_ok=True)  # left by a killed process; we hold the lock
         rels = [self.rel(p) for p in files]
+        try:
+            git(self.root, "symbolic-ref", "-q", "HEAD")
+        except LedgerError:
+            # A commit on a detached HEAD is dropped by the next checkout: the audit trail would lose it.
+            raise LedgerError("台账仓库不在任何分支上（HEAD 处于分离状态）",
+                              f"请先运行 git -C {self.root} checkout main（或你的分支）") from None
         ident = {
             "GIT_AUTHOR_NAME": clerk.name, "GIT_AUTHOR_EMAIL": clerk.email,
             "GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email,
