@@ -247,3 +247,13 @@ def test_a_broken_calendar_file_is_one_line_exit_3(ledger, run, h, name, text):
     (ledger / "calendar" / name).write_text(text, encoding="utf-8")
     res = run("list", code=3)
     assert len(res.err.strip().splitlines()) == 1 and f"calendar/{name}" in res.err
+
+
+def test_a_detached_head_is_refused_so_no_commit_is_lost(ledger, refuse, run, h):
+    tid = h.add()
+    h.git(ledger, "checkout", "-q", "--detach")
+    res = refuse(ledger, "progress", tid, "会丢失的进展", code=3)
+    assert "分支" in res.err
+    h.git(ledger, "checkout", "-q", "main")
+    run("progress", tid, "回到分支后记录")
+    assert [c["action"] for c in run("log", tid, "--format", "json").json()] == ["add", "progress"]
