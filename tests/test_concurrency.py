@@ -37,7 +37,7 @@ def test_concurrent_adds_make_distinct_tasks_and_commits(ledger, run, h):
     tasks = json.loads(run("list", "--format", "json").out)
     assert sorted(t["title"] for t in tasks) == sorted(f"并发登记的事项{i}" for i in range(N))
     by_id = {t["id"]: t for t in tasks}
-    for i, (_, out, _) in enumerate(results):
+    for i in range(N):
         assert by_id[printed[i]]["title"] == f"并发登记的事项{i}"
 
     h.git(ledger, "fsck", "--full", "--strict")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 
@@ -203,8 +204,6 @@ def test_a_corrupt_cache_is_rebuilt_silently(ledger, run, h):
 
 
 def test_a_missing_cache_folder_is_fine(ledger, run, h):
-    import shutil
-
     tid = h.add()
     shutil.rmtree(ledger / ".git" / "taizhang")
     assert [t["id"] for t in run("list", "--format", "json").json()] == [tid]
