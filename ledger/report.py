@@ -39,7 +39,7 @@ class UnitRow:
     due_suspended: int = 0
     on_time: int = 0  # of those due, reported done on or before the deadline
     late: int = 0  # reported done in the period after their deadline
-    overdue: int = 0  # overdue on the report date
+    overdue: int = 0  # overdue and still open on the report date
     urges: int = 0  # 催办/督办 sent in the period
 
     @property
@@ -183,7 +183,8 @@ def build(
         if t.done and t.due and _in(t.done.on, start, end) and t.done.on > t.due:
             row.late += 1
             totals["done_late"] += 1
-        if a.overdue_workdays > 0 and t.status in ("open", "reported"):
+        # 逾期 in a bulletin means overdue and still unfinished; one reported done late is 逾期办结.
+        if a.overdue_workdays > 0 and t.status == "open":
             row.overdue += 1
             totals["overdue"] += 1
             rep.overdue.append({
@@ -223,7 +224,7 @@ TOTAL_LABELS = {
     "closed": "本期核验销号",
     "open": "在办",
     "awaiting_verification": "待核验",
-    "overdue": "逾期",
+    "overdue": "逾期未办结",
     "suspended": "暂缓",
     "cancelled": "已撤销",
     "extended": "本期延期事项",
