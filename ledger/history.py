@@ -23,12 +23,24 @@ def tasks_as_of(env: Env, day: Date) -> tuple[list[Task], str]:
         if rev is None and head is not None:
             return [], "git:none"  # the ledger did not exist yet on that day
         return load_tasks(env), "files"
-    tasks = []
-    for rel, data in ledger.tasks_at(rev).items():
+    then = ledger.tree_blobs(rev)
+    # Files unchanged since then are read through today's cache; only the others are parsed from git.
+    now = ledger.clean_blobs()
+    same = {p for p, sha in then.items() if now.get(p) == sha}
+    loaded = ledger.load_all() if same else {}
+    tasks: list[Task] = []
+    older: list[str] = []
+    for path in then:
+        plain = loaded.get(path) if path in same else None
+        if isinstance(plain, dict):
+            tasks.append(codec.task_from_plain(plain))
+        else:
+            older.append(path)
+    for path, data in zip(older, ledger.read_blobs([then[p] for p in older])):
         try:
             tasks.append(codec.task_from_bytes(data))
         except codec.FormatError as e:
-            env.warn(f"警告：{rel}:{e.line}: {e.message}（{rev[:8]} 时的版本，已跳过）")
+            env.warn(f"警告：{path}:{e.line}: {e.message}（{rev[:8]} 时的版本，已跳过）")
     return tasks, f"git:{rev}"
 
 

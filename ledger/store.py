@@ -359,31 +359,42 @@ class Ledger:
         except LedgerError:
             return None
 
-    def tasks_at(self, rev: str) -> dict[str, bytes]:
-        """Every task file's bytes at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
-        listing = git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR)
-        wanted: list[tuple[str, str]] = []
+    def tree_blobs(self, rev: str) -> dict[str, str]:
+        """Every task file's blob id at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
+        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR), 2)
+
+    def clean_blobs(self) -> dict[str, str]:
+        """Blob ids of the task files whose work-tree copy is exactly what the index holds."""
+        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR), 1)
+        dirty = git(self.root, "diff", "--name-only", "-z", "--", TASKS_DIR).split("\0")
+        for path in dirty:
+            staged.pop(path, None)
+        return staged
+
+    @staticmethod
+    def _blobs(listing: str, sha_field: int) -> dict[str, str]:
+        found: dict[str, str] = {}
         for entry in listing.split("\0"):
-            if not entry:
-                continue
             meta, _, path = entry.partition("\t")
-            mode, kind, sha = meta.split()
-            if kind == "blob" and re.fullmatch(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml", path):
-                wanted.append((path, sha))
-        if not wanted:
-            return {}
+            if path and re.fullmatch(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml", path):
+                found[path] = meta.split()[sha_field]
+        return found
+
+    def read_blobs(self, shas: list[str]) -> list[bytes]:
+        """The contents of many blobs through one `git cat-file --batch`."""
+        if not shas:
+            return []
         proc = subprocess.run(
             ["git", "-C", str(self.root), "cat-file", "--batch"],
-            input="".join(f"{sha}\n" for _, sha in wanted).encode(),
-            capture_output=True, check=False,
+            input="".join(f"{sha}\n" for sha in shas).encode(), capture_output=True, check=False,
         )
         if proc.returncode != 0:
             raise LedgerError("读取台账历史失败（git cat-file）", "请检查台账的 git 仓库状态")
-        data, pos, out = proc.stdout, 0, {}
-        for path, _ in wanted:
+        data, pos, out = proc.stdout, 0, []
+        for _ in shas:
             nl = data.index(b"\n", pos)
             size = int(data[pos:nl].split()[2])
-            out[path] = data[nl + 1: nl + 1 + size]
+            out.append(data[nl + 1: nl + 1 + size])
             pos = nl + 1 + size + 1
         return out
 

@@ -75,11 +75,12 @@ def _sheet(wb, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]
 
 
 def _colour_lights(ws, column: int, st: dict) -> None:
-    by_label = {LIGHT_LABELS[k]: v for k, v in LIGHT_FILL.items()}
+    # One fill object per colour: openpyxl compares each new style with all it holds.
+    by_label = {LIGHT_LABELS[k]: st["fill"](v) for k, v in LIGHT_FILL.items()}
     for row in ws.iter_rows(min_row=2, min_col=column, max_col=column):
-        color = by_label.get(row[0].value)
-        if color:
-            row[0].fill = st["fill"](color)
+        fill = by_label.get(row[0].value)
+        if fill is not None:
+            row[0].fill = fill
 
 
 def _task_sheet(wb, title: str, rows: list[dict[str, Any]], st: dict, first: bool = False):
@@ -135,8 +136,9 @@ def write_report(rep: Report, task_rows: list[dict[str, Any]], path: Path) -> No
 
     ws = _sheet(wb, "逾期清单", bulletin.OVERDUE_HEADERS, bulletin.overdue_rows(rep),
                 (12, 40, 16, 12, 10, 8, 8, 12), st)
+    red = st["fill"](LIGHT_FILL["red"])
     for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
-        row[0].fill = st["fill"](LIGHT_FILL["red"])
+        row[0].fill = red
     if rep.extensions:
         _sheet(wb, "延期事项", bulletin.EXT_HEADERS, bulletin.extension_rows(rep),
                (12, 40, 16, 12, 12, 12, 30), st)
