@@ -242,3 +242,34 @@ def test_header_synonyms():
         assert tabular.header_field(word) == field, word
     assert tabular.split_units("市财政局、市人社局，市教育局,市科技局;市水利局；市商务局 市文旅局") == [
         "市财政局", "市人社局", "市教育局", "市科技局", "市水利局", "市商务局", "市文旅局"]
+
+
+def test_large_import_is_one_commit_and_leaves_other_staged_work_alone(ledger_dir, tmp_path, capsys):
+    assert cli.main(["add", "已有事项", "--lead-unit", "市住建局", "--due", "2026-06-30"]) == 0
+    rows = "".join(f"第{i}项任务,市财政局,2026年{1 + i % 12}月底\n" for i in range(1, 61))
+    path = tmp_path / "many.csv"
+    path.write_text("工作任务,牵头单位,完成时限\n" + rows, encoding="utf-8")
+    # A clerk's own staged change must not ride along in the import's commit.
+    (ledger_dir / "notes.txt").write_text("草稿\n", encoding="utf-8")
+    subprocess.run(["git", "-C", str(ledger_dir), "add", "notes.txt"], check=True)
+    before = commits(ledger_dir)
+    assert cli.main(["import", str(path), "--skip-bad"]) == 0  # rows due Jan/Feb are before 03-10
+    assert "编号 2026-0002 至" in capsys.readouterr().out
+    assert commits(ledger_dir) == before + 1
+    changed = subprocess.run(["git", "-C", str(ledger_dir), "show", "--name-only", "--format=", "HEAD"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    assert "notes.txt" not in changed and len(changed) == 50
+    staged = subprocess.run(["git", "-C", str(ledger_dir), "diff", "--cached", "--name-only"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert staged == ["notes.txt"]
+    assert len(tasks(ledger_dir)) == 51
+
+
+def test_bulk_commit_without_other_staged_work(ledger_dir, tmp_path, capsys):
+    rows = "".join(f"第{i}项任务,市财政局,2026-12-31\n" for i in range(1, 31))
+    path = tmp_path / "bulk.csv"
+    path.write_text("工作任务,牵头单位,完成时限\n" + rows, encoding="utf-8")
+    assert cli.main(["import", str(path)]) == 0
+    status = subprocess.run(["git", "-C", str(ledger_dir), "status", "--porcelain"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == "" and len(tasks(ledger_dir)) == 30 and cli.main(["check"]) == 0
