@@ -461,7 +461,7 @@ def report_monthly(
 
 @report_app.command("weekly")
 def report_weekly(
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="md、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名")] = False,
     as_of: AsOfOpt = None,
@@ -479,7 +479,7 @@ def report_weekly(
 def report_unit(
     unit: Annotated[str, typer.Argument(help="单位名称（牵头或责任单位）", metavar="UNIT")],
     since: Annotated[Optional[str], typer.Option("--since", help="统计起始日期（默认当年 1 月 1 日）", metavar="DATE")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="md、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
     output: OutOpt = None,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
