@@ -144,12 +144,15 @@ def show(
 
 
 def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.render import csv_text, dumps, task_json, task_table
+    from ledger.render import PLAIN_TABLE_ROWS, csv_text, dumps_rows, task_json, task_lines, task_table
 
     if fmt == Fmt.json:
-        _out(dumps([task_json(a) for a in items]))
+        _out(dumps_rows(task_json(a) for a in items))
     elif fmt == Fmt.csv:
         _out(csv_text(task_json(a) for a in items))
+    elif len(items) > PLAIN_TABLE_ROWS:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        _out(task_lines(items, title, color))
     else:
         _print(task_table(items, title))
 
@@ -323,10 +326,11 @@ def log(
 def check(ledger: LedgerOpt = None) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
     from ledger import checks
+    from ledger.render import rebuild_progress
 
     env = _env(ledger)
     led = env.ledger()
-    problems = checks.run(led.root, led.load_all())
+    problems = checks.run(led.root, led.load_all(rebuild_progress()))
     for p in problems:
         _out(str(p))
     if problems:

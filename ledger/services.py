@@ -392,15 +392,25 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
 
 
 # -- reading -----------------------------------------------------------------------
-def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> list[Task]:
-    """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
+def load_tasks(
+    env: Env,
+    progress: Callable[[int, int], None] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> list[Task]:
+    """All readable tasks (or those in `statuses`); a broken file is named on stderr."""
+    if progress is None:
+        from .render import rebuild_progress
+
+        progress = rebuild_progress()
     tasks = []
-    for rel, value in env.ledger().load_all(progress).items():
+    from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
+    loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses))
+    for rel, value in loaded.items():
         if isinstance(value, Exception):
             line = getattr(value, "line", 1)
             env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
             continue
-        tasks.append(codec.task_from_plain(value))
+        tasks.append(from_cache(value))
     return tasks
 
 
@@ -436,7 +446,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
         statuses = {"open", "reported", "suspended"}
     cal, today, warn = env.ledger().calendar, env.today, warn_workdays(env)
     out = []
-    for task in load_tasks(env):
+    for task in load_tasks(env, statuses=statuses or None):
         if statuses and task.status not in statuses:
             continue
         if f.unit and f.unit != task.lead_unit and f.unit not in task.units:
