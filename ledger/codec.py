@@ -42,17 +42,19 @@ _RECORDS = {
 _DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
-# Characters that YAML or terminals treat specially and that no clerk types on purpose.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters that YAML or terminals treat specially and that no clerk types on purpose;
+# U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class FormatError(Exception):
     """A task file that cannot be read: the message names what is wrong, line is 1-based."""
 
-    def __init__(self, message: str, line: int = 1):
+    def __init__(self, message: str, line: int = 1, key: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.key = key  # the top-level key at fault, when the message does not start with it
 
 
 def bad_char(text: str) -> str | None:
@@ -71,6 +73,7 @@ def _loader():
     if _yaml is None:
         from ruamel.yaml import YAML
         from ruamel.yaml.composer import Composer
+        from ruamel.yaml.constructor import SafeConstructor
         from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
         class StrictComposer(Composer):
@@ -84,8 +87,21 @@ def _loader():
                     raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
                 return super().compose_node(parent, index)
 
+        class StrictConstructor(SafeConstructor):
+            def construct_yaml_timestamp(self, node, values=None):
+                # ruamel lets date(2026, 2, 30)'s ValueError escape; make it a located FormatError.
+                try:
+                    return super().construct_yaml_timestamp(node, values)
+                except ValueError:
+                    raise FormatError(f"不是存在的日期：{node.value}", node.start_mark.line + 1) from None
+
+        StrictConstructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", StrictConstructor.construct_yaml_timestamp
+        )
+
         y = YAML(typ="safe", pure=True)
         y.Composer = StrictComposer
+        y.Constructor = StrictConstructor
         y.allow_duplicate_keys = False
         _yaml = y
     return _yaml
@@ -183,10 +199,11 @@ def task_from_plain(raw: Any) -> Task:
         raise FormatError("任务文件应为一个键值表")
     unknown = set(raw) - set(TASK_KEYS)
     if unknown:
-        raise FormatError(f"未知字段：{', '.join(sorted(map(str, unknown)))}")
+        names = sorted(map(str, unknown))
+        raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
     missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
     if missing:
-        raise FormatError(f"缺少必填字段：{', '.join(missing)}")
+        raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
@@ -228,9 +245,9 @@ def task_from_bytes(data: bytes) -> Task:
         return task_from_plain(raw)
     except FormatError as e:
         # Point at the offending key rather than line 1.
-        key = re.match(r"^([a-z_]+)", e.message)
+        key = e.key or (m.group(1) if (m := re.match(r"^([a-z_]+)", e.message)) else None)
         if e.line == 1 and key:
-            e.line = key_line(data.decode("utf-8"), key.group(1).split(".")[0])
+            e.line = key_line(data.decode("utf-8"), key)
         raise
 
 
