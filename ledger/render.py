@@ -29,7 +29,7 @@ def console(stderr: bool = False):
 
 def task_json(a) -> dict[str, Any]:
     """A task as CLI.md's JSON: the file's fields plus light and overdue workdays."""
-    plain = task_to_plain(a.task)
+    plain = getattr(a, "plain", None) or task_to_plain(a.task)
     out: dict[str, Any] = {}
     for key, value in plain.items():
         out[key] = value
