@@ -73,9 +73,10 @@ def make_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Cale
     age = (today - assigned).days
     day = assigned
     for _ in range(rng.choice((0, 1, 1, 2, 3, 5))):
-        day = day + dt.timedelta(days=rng.randint(3, 20))
-        if day > today:
+        nxt = day + dt.timedelta(days=rng.randint(3, 20))
+        if nxt > today:
             break
+        day = nxt
         t.progress.append(Progress(day, rng.choice(PROGRESS), rng.choice(CONTACTS)))
     if rng.random() < 0.12 and t.due and t.due <= today:
         new_due = cal.add_span(t.due, parse_span(rng.choice(("10wd", "1m")))).date
