@@ -61,8 +61,20 @@ def taizhang_cmd() -> list[str]:
     return [sys.executable, "-c", "import cli; cli.run()"]
 
 
+TIME = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
+
+
 def measure(argv: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None = None) -> Sample:
-    """One whole process: wall time, its own user+sys CPU and peak RSS (wait4, not the shell's)."""
+    """One whole process: wall time, its own user+sys CPU and peak RSS.
+
+    Peak RSS goes through /usr/bin/time when there is one: a child forked straight from
+    this (large) benchmark process would report the parent's high-water mark as its own.
+    """
+    report = None
+    if TIME:
+        fd, report = tempfile.mkstemp(prefix="tz-time-")
+        os.close(fd)
+        argv = [TIME, "-q", "-f", "%U %S %M", "-o", report, *argv]
     start = time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
@@ -72,10 +84,18 @@ def measure(argv: list[str], cwd: Path, env: dict[str, str], stdin: bytes | None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        sys.stderr.write(f"  ! {' '.join(argv[-4:])} exited {proc.returncode}: {err.decode('utf-8', 'replace')[:300]}\n")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode)
+    code = os.waitstatus_to_exitcode(status)
+    cpu, rss = usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    if report:
+        fields = Path(report).read_text().split()
+        os.unlink(report)
+        try:
+            cpu, rss = float(fields[-3]) + float(fields[-2]), int(fields[-1]) / 1024
+        except (IndexError, ValueError):
+            pass
+    if code not in (0, 1):
+        sys.stderr.write(f"  ! {' '.join(argv[-4:])} exited {code}: {err.decode('utf-8', 'replace')[:300]}\n")
+    return Sample(wall, cpu, rss, code)
 
 
 def machine() -> dict[str, str]:
