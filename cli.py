@@ -1,7 +1,7 @@
 """The `taizhang` command: parse options, call one service, render; errors become one line."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer would eval() every option's
+# annotation string on each start, ~400 compiles that cost 50–80 ms.
 import os
 import sys
 from enum import Enum
@@ -144,12 +144,15 @@ def show(
 
 
 def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.render import csv_text, dumps, task_json, task_table
+    from ledger.render import PLAIN_TABLE_ROWS, csv_text, dumps_rows, task_json, task_lines, task_table
 
     if fmt == Fmt.json:
-        _out(dumps([task_json(a) for a in items]))
+        _out(dumps_rows(task_json(a) for a in items))
     elif fmt == Fmt.csv:
         _out(csv_text(task_json(a) for a in items))
+    elif len(items) > PLAIN_TABLE_ROWS:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        _out(task_lines(items, title, color))
     else:
         _print(task_table(items, title))
 
@@ -323,10 +326,11 @@ def log(
 def check(ledger: LedgerOpt = None) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
     from ledger import checks
+    from ledger.render import rebuild_progress
 
     env = _env(ledger)
     led = env.ledger()
-    problems = checks.run(led.root, led.load_all())
+    problems = checks.run(led.root, led.load_all(rebuild_progress()))
     for p in problems:
         _out(str(p))
     if problems:
@@ -639,7 +643,66 @@ ClickUsageError = typer.BadParameter.__mro__[1]
 ClickException = ClickUsageError.__mro__[1]
 
 
+def _lean_option_parsing() -> None:
+    """Skip pydantic for options that are only text, lists of text or text choices.
+
+    Typer 0.2x coerces every option through a pydantic TypeAdapter: importing pydantic and
+    building the adapters costs 60–100 ms of CPU on each command, more than reading 10,000
+    cached tasks. Click already hands these options over as text, so they pass straight
+    through; any other annotation, or a typer without this hook, keeps typer's own path.
+    """
+    try:
+        from typer import core as typer_core
+        from typer._click.exceptions import BadParameter
+        from typer._coercion import RuntimeParam
+    except ImportError:
+        return
+    original = getattr(typer_core, "build_runtime_param", None)
+    if original is None or getattr(original, "_taizhang", False):
+        return
+    texts = {str, Optional[str]}
+    lists = {list[str], Optional[list[str]]}
+
+    class TextParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            if self.annotation in lists:
+                return [str(v) for v in value]
+            return value if isinstance(value, str) else str(value)
+
+    class ChoiceParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            enum = self.annotation
+            if isinstance(value, enum):
+                return value
+            try:
+                return enum(value)
+            except ValueError:
+                allowed = ", ".join(repr(m.value) for m in enum)
+                raise BadParameter(f"{value!r} is not one of {allowed}.", ctx=ctx, param=param) from None
+
+    class FlagParam(RuntimeParam):
+        def _coerce_value(self, value, param, ctx):
+            if isinstance(value, bool):
+                return value
+            return original(param.type_descriptor)._coerce_value(value, param=param, ctx=ctx)
+
+    def build(descriptor):
+        ann = descriptor.annotation
+        if descriptor.file_annotation is None:
+            if ann is bool:
+                return FlagParam(parameter_info=descriptor.parameter_info, annotation=ann)
+            if ann in texts or ann in lists:
+                return TextParam(parameter_info=descriptor.parameter_info, annotation=ann)
+            if isinstance(ann, type) and issubclass(ann, Enum) and issubclass(ann, str):
+                return ChoiceParam(parameter_info=descriptor.parameter_info, annotation=ann)
+        return original(descriptor)
+
+    build._taizhang = True
+    typer_core.build_runtime_param = build
+
+
 def main(argv: list[str] | None = None) -> int:
+    _lean_option_parsing()
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="taizhang", standalone_mode=False)

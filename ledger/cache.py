@@ -1,38 +1,71 @@
-"""A derived SQLite cache of parsed task files, exactly as fresh as the files on disk."""
+"""A derived SQLite cache of parsed task files, exactly as fresh as the files on disk.
+
+A row is trusted only while the file's (mtime_ns, size, inode) are what they were when it
+was read, and only if it was read well after its mtime (git's "racy clean" rule), so a hand
+edit, a checkout, a pull or a sync is seen on the next command. The cache is never
+committed, never the source of truth: a corrupt or version-mismatched one is rebuilt.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import os
 import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Collection
 
-# Bump when the cached form or the codec's rules change; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"2/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
-# Like git's "racy clean" rule: a file modified within this window of when we cached
-# it may have changed again within the same mtime tick, so it is parsed again.
+# Bump when the cached form changes; a mismatch rebuilds the cache silently.
+CACHE_VERSION = f"3/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
+# A file modified within this window before we read it may have changed again within
+# the same mtime tick without its stat changing, so it is parsed again next time.
 RACY_NS = 2_000_000_000
 
 Stat = tuple[int, int, int]  # mtime_ns, size, inode
 
 
-def scan(tasks_dir: Path) -> dict[str, tuple[Stat, str]]:
-    """Every task file under tasks/YYYY/ with its stat, keyed by path relative to tasks/."""
-    found: dict[str, tuple[Stat, str]] = {}
+def _year_dirs(tasks_dir: Path) -> list[os.DirEntry]:
     try:
-        years = [e for e in os.scandir(tasks_dir) if e.is_dir(follow_symlinks=False)]
+        with os.scandir(tasks_dir) as it:
+            return [e for e in it if e.is_dir(follow_symlinks=False)]
     except FileNotFoundError:
-        return found
-    for year in years:
-        with os.scandir(year.path) as it:
-            for e in it:
-                if e.name.endswith(".yaml") and not e.name.startswith("."):
-                    st = e.stat(follow_symlinks=False)
-                    found[f"{year.name}/{e.name}"] = ((st.st_mtime_ns, st.st_size, st.st_ino), e.path)
-    return found
+        return []
+
+
+def file_stat(path: Path) -> Stat | None:
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+# marshal carries no dates: settings files hold them, so they travel tagged.
+_DATE_TAG = "\x00date"
+
+
+def _freeze(v: Any) -> Any:
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return (_DATE_TAG, v.toordinal())
+    if isinstance(v, dict):
+        return {k: _freeze(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_freeze(x) for x in v]
+    if isinstance(v, (str, int, float, bool, type(None))):
+        return v
+    raise TypeError(type(v).__name__)
+
+
+def _thaw(v: Any) -> Any:
+    if isinstance(v, tuple) and len(v) == 2 and v[0] == _DATE_TAG:
+        return dt.date.fromordinal(v[1])
+    if isinstance(v, dict):
+        return {k: _thaw(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_thaw(x) for x in v]
+    return v
 
 
 class TaskCache:
@@ -50,78 +83,225 @@ class TaskCache:
             db = self._open()
         except sqlite3.DatabaseError:
             # A corrupt cache is only a cache: throw it away and start again.
-            self.db_path.unlink(missing_ok=True)
+            self._discard()
             db = self._open()
         self._db = db
         return db
 
+    def _discard(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-        if row is None or row[0] != CACHE_VERSION:
-            db.execute("DROP TABLE IF EXISTS files")
-            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,))
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime INTEGER,"
-            " size INTEGER, ino INTEGER, cached_at INTEGER, data BLOB)"
-        )
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
+            if row is None or row[0] != CACHE_VERSION:
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("DROP TABLE IF EXISTS files")
+                db.execute("DROP TABLE IF EXISTS docs")
+                db.execute("DROP TABLE IF EXISTS manifest")
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,))
+                db.execute("COMMIT")
+            # data last: SQLite then never reads a blob that a query does not ask for.
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime INTEGER,"
+                " size INTEGER, ino INTEGER, cached_at INTEGER, status TEXT, data BLOB)"
+            )
+            db.execute("CREATE INDEX IF NOT EXISTS files_status ON files(status)")
+            db.execute("CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, data BLOB)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, mtime INTEGER,"
+                " size INTEGER, ino INTEGER, cached_at INTEGER, data BLOB)"
+            )
+            db.execute("SELECT count(*) FROM files WHERE 0").fetchone()  # a garbage file fails here
+        except BaseException:
+            db.close()
+            raise
         return db
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """Run a read; a cache that turns out corrupt is thrown away and read as empty."""
+        try:
+            return self._connect().execute(sql, args).fetchall()
+        except sqlite3.DatabaseError:
+            self._discard()
+            self._connect()
+            return []
+
+    def _manifest(self) -> dict[str, tuple]:
+        """path -> (mtime_ns, size, inode, cached_at, status) of every cached file, in one blob.
+
+        One marshal blob loads 100,000 entries in a few milliseconds, where as many SQLite
+        rows take a third of a second. Each entry is one observation (this stat parsed to
+        this status) and the row it describes is checked against it when unpacked.
+        """
+        rows = self._rows("SELECT data FROM manifest WHERE id=0")
+        if rows:
+            try:
+                value = marshal.loads(rows[0][0])
+                if isinstance(value, dict):
+                    return value
+            except (ValueError, EOFError, TypeError):
+                pass
+        return {}
 
     def load(
         self,
         tasks_dir: Path,
         parse: Callable[[bytes], dict],
         progress: Callable[[int, int], None] | None = None,
+        statuses: Collection[str] | None = None,
     ) -> dict[str, dict | Exception]:
-        """Every task file's parsed plain form (or the error reading it), keyed by path."""
-        files = scan(tasks_dir)
-        try:
-            db = self._connect()
-            rows = {r[0]: r for r in db.execute("SELECT path, mtime, size, ino, cached_at, data FROM files")}
-        except sqlite3.DatabaseError:
-            self.close()
-            self.db_path.unlink(missing_ok=True)
-            db = self._connect()
-            rows = {}
+        """Each task file's plain form (or the error reading it), keyed by path under tasks/.
+
+        With `statuses`, only tasks in those states are returned (errors always are): the
+        cache knows every file's status, so the others are never unpacked.
+        """
+        known = self._manifest()
         result: dict[str, dict | Exception] = {}
+        fresh: dict[str, Stat] = {}
         stale: list[tuple[str, Stat, str]] = []
-        for rel, (st, path) in files.items():
-            row = rows.get(rel)
-            if row is not None and (row[1], row[2], row[3]) == st and row[4] - st[0] > RACY_NS:
-                try:
-                    result[rel] = marshal.loads(row[5])
-                    continue
-                except (ValueError, EOFError, TypeError):
-                    pass
-            stale.append((rel, st, path))
+        racy = RACY_NS
+        matched = 0
+        get = known.get
+        # The stat of every file is the price of exact freshness; keep this loop lean.
+        for year in _year_dirs(tasks_dir):
+            prefix = year.name + "/"
+            with os.scandir(year.path) as it:
+                for e in it:
+                    name = e.name
+                    if not name.endswith(".yaml") or name[0] == ".":
+                        continue
+                    rel = prefix + name
+                    st = e.stat(follow_symlinks=False)
+                    row = get(rel)
+                    if row is not None:
+                        matched += 1
+                        mtime = st.st_mtime_ns
+                        if (row[0] == mtime and row[1] == st.st_size and row[2] == st.st_ino
+                                and row[3] - mtime > racy):
+                            if statuses is None or row[4] in statuses:
+                                fresh[rel] = row[:3]
+                            continue
+                    stale.append((rel, (st.st_mtime_ns, st.st_size, st.st_ino), e.path))
+        if fresh:
+            result.update(self._unpack(fresh, statuses, len(known)))
+            for rel in fresh.keys() - result.keys():  # a row gone or damaged: read the file again
+                path = os.path.join(tasks_dir, rel)
+                st = file_stat(Path(path))
+                if st is not None:
+                    stale.append((rel, st, path))
         updates = []
-        now = time.time_ns()
         for i, (rel, st, path) in enumerate(stale):
             if progress is not None:
                 progress(i, len(stale))
+            # Taken before reading: the content read is at least as new as this moment.
+            now = time.time_ns()
             try:
                 with open(path, "rb") as f:
                     plain = parse(f.read())
             except Exception as e:  # a broken file is reported by the caller, never cached
                 result[rel] = e
                 continue
-            result[rel] = plain
-            updates.append((rel, st[0], st[1], st[2], now, marshal.dumps(plain)))
-        gone = [rel for rel in rows if rel not in files]
-        if updates or gone:
-            try:
-                db.execute("BEGIN")
-                db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", updates)
-                db.executemany("DELETE FROM files WHERE path=?", [(g,) for g in gone])
-                db.execute("COMMIT")
-            except sqlite3.Error:
-                # Another process holds the cache: our results are still right, just unsaved.
-                if db.in_transaction:
-                    db.execute("ROLLBACK")
+            if statuses is None or plain.get("status") in statuses:
+                result[rel] = plain
+            updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain)))
+        if progress is not None and stale:
+            progress(len(stale), len(stale))
+        gone: list[str] = []
+        if matched < len(known):
+            present = set()
+            for year in _year_dirs(tasks_dir):
+                present.update(year.name + "/" + n for n in os.listdir(year.path))
+            gone = [rel for rel in known if rel not in present]
+        gone += [rel for rel, value in result.items() if isinstance(value, Exception) and rel in known]
+        self._write(updates, gone)
         return result
+
+    def _unpack(self, fresh: dict[str, Stat], statuses: Collection[str] | None, total: int) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        if statuses is not None and len(fresh) * 4 < total:
+            marks = ",".join("?" * len(statuses))
+            rows = self._rows(f"SELECT path, mtime, size, ino, data FROM files WHERE status IN ({marks})",
+                              tuple(statuses))
+        else:
+            rows = self._rows("SELECT path, mtime, size, ino, data FROM files")
+        for rel, mtime, size, ino, data in rows:
+            st = fresh.get(rel)
+            if st is not None and st == (mtime, size, ino):
+                try:
+                    out[rel] = marshal.loads(data)
+                except (ValueError, EOFError, TypeError):
+                    pass
+        return out
+
+    def _write(self, updates: list[tuple], gone: list[str]) -> None:
+        if not updates and not gone:
+            return
+        db = None
+        try:
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            # Re-read inside the lock so that two writers never lose each other's entries.
+            row = db.execute("SELECT data FROM manifest WHERE id=0").fetchone()
+            try:
+                manifest = marshal.loads(row[0]) if row else {}
+            except (ValueError, EOFError, TypeError):
+                manifest = {}
+            if not isinstance(manifest, dict):
+                manifest = {}
+            for rel, mtime, size, ino, cached_at, status, _ in updates:
+                manifest[rel] = (mtime, size, ino, cached_at, status)
+            for rel in gone:
+                manifest.pop(rel, None)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", updates)
+            db.executemany("DELETE FROM files WHERE path=?", [(g,) for g in gone])
+            db.execute("INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(manifest),))
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            # Another process holds the cache, or it broke: our results are right, just unsaved.
+            if db is not None and db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+
+    def put(self, rel: str, path: Path, plain: dict) -> None:
+        """Record a file taizhang just wrote, so the next command need not parse it."""
+        st = file_stat(path)
+        if st is not None:
+            # Stamped with the write's own mtime: the racy rule re-reads it once, which is cheap.
+            self._write([(rel, st[0], st[1], st[2], st[0], plain.get("status"), marshal.dumps(plain))], [])
+
+    def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
+        """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
+        st = file_stat(path)
+        if st is None:
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        key = str(path)
+        rows = self._rows("SELECT mtime, size, ino, cached_at, data FROM docs WHERE path=?", (key,))
+        if rows and tuple(rows[0][:3]) == st and rows[0][3] - st[0] > RACY_NS:
+            try:
+                return _thaw(marshal.loads(rows[0][4]))
+            except (ValueError, EOFError, TypeError):
+                pass
+        now = time.time_ns()
+        value = parse(path.read_bytes())  # errors propagate and nothing is cached
+        try:
+            blob = marshal.dumps(_freeze(value))
+        except (TypeError, ValueError):
+            return value
+        try:
+            db = self._connect()
+            db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)", (key, *st, now, blob))
+        except sqlite3.Error:
+            pass
+        return value
 
     def close(self) -> None:
         if self._db is not None:

@@ -261,13 +261,19 @@ def task_from_bytes(data: bytes) -> Task:
 
 
 # -- the plain form (JSON, cache) ---------------------------------------------
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _plain_value(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
         return [_plain_value(v) for v in value]
     if hasattr(value, "__dataclass_fields__"):
-        return {f.name: _plain_value(getattr(value, f.name)) for f in fields(value)}
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:  # dataclasses.fields() is slow enough to matter at 10,000 tasks
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        return {name: _plain_value(getattr(value, name)) for name in names}
     return value
 
 
@@ -356,3 +362,46 @@ def mapping_to_yaml(data: dict[str, Any]) -> bytes:
     for k, v in data.items():
         emit(k, v, "")
     return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# -- the cache's trusted path ----------------------------------------------------
+_fromiso = dt.date.fromisoformat
+
+
+def _record_dates(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name in _DATE_KEYS)
+
+
+_RECORD_DATES = {key: (cls, _record_dates(cls)) for key, cls in _RECORDS.items()}
+_SINGLE_RECORDS = ("done", "verification")
+
+
+def _cached_record(cls, dates: tuple[str, ...], raw: dict):
+    kw = dict(raw)
+    for name in dates:
+        v = kw.get(name)
+        if v is not None:
+            kw[name] = _fromiso(v)
+    return cls(**kw)
+
+
+def task_from_cached(plain: dict[str, Any]) -> Task:
+    """Rebuild a Task from task_to_plain's output for a file that already passed task_from_plain.
+
+    Only the cache calls this, and the cache holds only files that were validated (its key
+    includes CACHE_VERSION), so fields are converted, not checked again.
+    """
+    kw = dict(plain)
+    for key in ("assigned_on", "registered_on", "due"):
+        v = kw[key]
+        if v is not None:
+            kw[key] = _fromiso(v)
+    kw["units"] = list(kw["units"])
+    kw["tags"] = list(kw["tags"])
+    for key, (cls, dates) in _RECORD_DATES.items():
+        v = kw[key]
+        if key in _SINGLE_RECORDS:
+            kw[key] = None if v is None else _cached_record(cls, dates, v)
+        else:
+            kw[key] = [_cached_record(cls, dates, item) for item in v]
+    return Task(**kw)

@@ -29,7 +29,7 @@ def console(stderr: bool = False):
 
 def task_json(a) -> dict[str, Any]:
     """A task as CLI.md's JSON: the file's fields plus light and overdue workdays."""
-    plain = task_to_plain(a.task)
+    plain = getattr(a, "plain", None) or task_to_plain(a.task)
     out: dict[str, Any] = {}
     for key, value in plain.items():
         out[key] = value
@@ -43,6 +43,14 @@ def task_json(a) -> dict[str, Any]:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def dumps_rows(rows: Iterable[Any]) -> str:
+    """A JSON list with one item per line: json's indenting encoder is pure Python and
+    takes seconds on 10,000 tasks, the compact one is C; one line per task also greps well."""
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    body = ",\n".join("  " + enc(r) for r in rows)
+    return "[\n" + body + "\n]" if body else "[]"
 
 
 def csv_text(rows: Iterable[dict[str, Any]], fields: tuple[str, ...] = LIST_FIELDS) -> str:
@@ -181,3 +189,87 @@ def month_grid(year: int, month: int, days: list):
         table.add_row(*row, *[""] * (7 - len(row)))
     table.caption = "休 = 法定节假日　班 = 调休上班"
     return table
+
+
+def rebuild_progress(delay: float = 1.0):
+    """A callback that shows a progress bar on stderr once a cache rebuild has taken `delay` s.
+
+    None when stderr is not a terminal: scripts and logs get no bar.
+    """
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    state: dict[str, Any] = {"start": None, "bar": None, "task": None}
+
+    def update(done: int, total: int) -> None:
+        now = time.monotonic()
+        if state["start"] is None:
+            state["start"] = now
+        bar = state["bar"]
+        if bar is None and done < total and now - state["start"] > delay:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            bar = Progress(TextColumn("正在重建缓存"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                           console=console(stderr=True), transient=True)
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task("cache", total=total)
+        if bar is not None:
+            if done % 200 == 0 or done >= total:
+                bar.update(state["task"], completed=done)
+            if done >= total:
+                bar.stop()
+                state["bar"] = None
+
+    return update
+
+
+# rich lays out every cell of a table several times; past this many rows that costs
+# seconds, so a plain renderer with the same columns and box draws them in one pass.
+PLAIN_TABLE_ROWS = 200
+_ANSI = {"red": "\x1b[1;31m", "yellow": "\x1b[1;33m", "green": "\x1b[32m", None: "\x1b[2m"}
+
+
+def task_lines(items: list, title: str = "督查事项", color: bool = False) -> str:
+    """task_table's table drawn without rich's layout engine: one line per task, CJK-aligned."""
+    from rich.cells import cell_len
+
+    header = ("编号", "预警", "事项", "牵头单位", "牵头领导", "时限", "情况", "状态")
+    rows = []
+    lights = []
+    for a in items:
+        t = a.task
+        due = "" if t.due is None else t.due.isoformat() + ("*" if t.due_provisional else "")
+        light = "● " + LIGHT_LABELS[a.light] if a.light else "—"
+        rows.append((t.id, light, t.title, t.lead_unit, t.leader, due, due_note(a), STATUS_LABELS[t.status]))
+        lights.append(a.light)
+    widths = [cell_len(h) for h in header]
+    lens = [[cell_len(c) for c in row] for row in rows]
+    for row_lens in lens:
+        for i, n in enumerate(row_lens):
+            if n > widths[i]:
+                widths[i] = n
+
+    def line(cells, cell_lens, light=None, first="│", sep="│", last="│"):
+        parts = []
+        for i, (c, n) in enumerate(zip(cells, cell_lens)):
+            text = c + " " * (widths[i] - n)
+            if color and i == 1:
+                text = f"{_ANSI[light]}{text}\x1b[0m"
+            parts.append(f" {text} ")
+        return first + sep.join(parts) + last
+
+    def rule(left, mid, right, ch):
+        return left + mid.join(ch * (w + 2) for w in widths) + right
+
+    total = sum(widths) + 3 * len(widths) + 1
+    heading = f"{title}（{len(items)} 项）"
+    pad = max(0, (total - cell_len(heading)) // 2)
+    out = [" " * pad + heading, rule("┏", "┳", "┓", "━"),
+           line(header, [cell_len(h) for h in header], first="┃", sep="┃", last="┃"),
+           rule("┡", "╇", "┩", "━")]
+    out.extend(line(row, row_lens, light) for row, row_lens, light in zip(rows, lens, lights))
+    out.append(rule("└", "┴", "┘", "─"))
+    if any(a.task.due_provisional for a in items):
+        out.append("* 暂定时限：该年节假日安排尚未录入")
+    return "\n".join(out) + "\n"

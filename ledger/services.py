@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -103,15 +103,18 @@ class Assessed:
     light: str | None
     overdue_workdays: int
     workdays_left: int | None
+    # The task's plain form when it came from the cache: JSON output reuses it as is.
+    plain: dict | None = field(default=None, compare=False, repr=False)
 
 
-def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assessed:
+def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int, plain: dict | None = None) -> Assessed:
     overdue = rules.overdue_workdays(task, today, cal)
     return Assessed(
         task,
         rules.light(task, today, cal, warn_workdays, overdue),
         overdue,
         rules.workdays_left(task, today, cal),
+        plain,
     )
 
 
@@ -393,19 +396,35 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
 
 
 # -- reading -----------------------------------------------------------------------
-def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> list[Task]:
-    """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
-    tasks = []
-    for rel, value in env.ledger().load_all(progress).items():
-        if not isinstance(value, Exception):
-            try:
-                tasks.append(codec.task_from_plain(value))
-                continue
-            except codec.FormatError as e:  # cached under older, laxer rules
-                value = e
-        line = getattr(value, "line", 1)
-        env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
-    return tasks
+def load_tasks(
+    env: Env,
+    progress: Callable[[int, int], None] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> list[Task]:
+    """All readable tasks (or those in `statuses`); a broken file is named on stderr."""
+    return [task for task, _ in _load_plain(env, progress, statuses)]
+
+
+def _load_plain(
+    env: Env,
+    progress: Callable[[int, int], None] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> list[tuple[Task, dict]]:
+    """Each readable task with the plain form it was built from."""
+    if progress is None:
+        from .render import rebuild_progress
+
+        progress = rebuild_progress()
+    out = []
+    from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
+    loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses))
+    for rel, value in loaded.items():
+        if isinstance(value, Exception):
+            line = getattr(value, "line", 1)
+            env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
+            continue
+        out.append((from_cache(value), value))
+    return out
 
 
 def get(env: Env, task_id: str) -> Task:
@@ -440,7 +459,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
         statuses = {"open", "reported", "suspended"}
     cal, today, warn = env.ledger().calendar, env.today, warn_workdays(env)
     out = []
-    for task in load_tasks(env):
+    for task, plain in _load_plain(env, statuses=statuses or None):
         if statuses and task.status not in statuses:
             continue
         if f.unit and f.unit != task.lead_unit and f.unit not in task.units:
@@ -453,7 +472,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
             continue
         if due_before and (task.due is None or task.due >= due_before):
             continue
-        a = assess(task, today, cal, warn)
+        a = assess(task, today, cal, warn, plain)
         if f.overdue and a.overdue_workdays <= 0:
             continue
         if f.light and a.light != f.light:

@@ -10,9 +10,9 @@ import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Collection, Iterator
 
-from . import codec
+from . import codec, fastyaml
 from .cache import TaskCache
 from .errors import LedgerError, UsageError
 from .model import ID_RE, Task
@@ -165,6 +165,20 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         finally:
             os.close(fd)
 
+def parse_task(data: bytes) -> Task:
+    """A task file's Task: the fast reader for canonical files, the strict loader otherwise."""
+    raw = fastyaml.parse(data)
+    if raw is not None:
+        try:
+            return codec.task_from_plain(raw)
+        except codec.FormatError:
+            pass  # let the strict path produce the error with its line number
+    return codec.task_from_bytes(data)
+
+
+def plain_task(data: bytes) -> dict:
+    return codec.task_to_plain(parse_task(data))
+
 
 class Ledger:
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
@@ -183,7 +197,7 @@ class Ledger:
         if self._config is None:
             path = self.root / CONFIG_FILE
             try:
-                raw = codec.load_yaml(path.read_bytes())
+                raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
                 raise LedgerError(f"{CONFIG_FILE}:{e.line}: {e.message}", "请修正台账设置文件") from None
             except OSError as e:
@@ -208,7 +222,7 @@ class Ledger:
             if not MIN_YEAR <= year <= MAX_YEAR:
                 raise LedgerError(f"{where}: 年份超出范围", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请改名或删除")
             try:
-                raw = codec.load_yaml(path.read_bytes()) or {}
+                raw = self.cache.doc(path, codec.load_yaml) or {}
             except codec.FormatError as e:
                 raise LedgerError(f"{where}:{e.line}: {e.message}", "请修正日历文件") from None
             if not isinstance(raw, dict):
@@ -249,19 +263,22 @@ class Ledger:
         except FileNotFoundError:
             raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号") from None
         try:
-            return codec.task_from_bytes(data)
+            return parse_task(data)
         except codec.FormatError as e:
             raise LedgerError(
                 f"{self.rel(path)}:{e.line}: {e.message}", "请修正该文件后重试（taizhang check 可列出所有问题）"
             ) from None
 
-    def load_all(self, progress: Callable[[int, int], None] | None = None) -> dict[str, dict | Exception]:
-        """Every task file's plain form or its error, keyed by `tasks/YYYY/ID.yaml`."""
+    def load_all(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        statuses: Collection[str] | None = None,
+    ) -> dict[str, dict | Exception]:
+        """Every task file's plain form or its error, keyed by `tasks/YYYY/ID.yaml`.
 
-        def parse(data: bytes) -> dict:
-            return codec.task_to_plain(codec.task_from_bytes(data))
-
-        loaded = self.cache.load(self.root / TASKS_DIR, parse, progress)
+        With `statuses`, tasks in other states are left out (unreadable files never are).
+        """
+        loaded = self.cache.load(self.root / TASKS_DIR, plain_task, progress, statuses)
         return {f"{TASKS_DIR}/{rel}": v for rel, v in sorted(loaded.items())}
 
     def next_seq(self, year: int) -> int:
@@ -356,6 +373,7 @@ class Ledger:
             with contextlib.suppress(LedgerError):
                 git(self.root, "reset", "-q", "--", *rels)
             raise
+        self._remember(files)
         return git(self.root, "rev-parse", "HEAD").strip()
 
     # -- the ledger as it stood ------------------------------------------------------
@@ -413,6 +431,16 @@ class Ledger:
             out.append(data[nl + 1: nl + 1 + size])
             pos = nl + 1 + size + 1
         return out
+
+    def _remember(self, files: dict[Path, bytes]) -> None:
+        """Put the task files just written into the cache, so the next read need not parse them."""
+        tasks = self.root / TASKS_DIR
+        for path, data in files.items():
+            if path.parent.parent == tasks and path.suffix == ".yaml":
+                try:
+                    self.cache.put(f"{path.parent.name}/{path.name}", path, plain_task(data))
+                except Exception:  # the cache is only a cache; the next read re-parses the file
+                    pass
 
     def _check_inside(self, path: Path) -> None:
         resolved = path.resolve()
