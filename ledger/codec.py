@@ -9,8 +9,10 @@ from dataclasses import MISSING, fields
 from typing import Any
 
 from .model import (
+    READ_VERSIONS,
     SCHEMA_VERSION,
     DeadlineChange,
+    Difficulty,
     DoneReport,
     Event,
     Milestone,
@@ -25,10 +27,10 @@ MAX_FILE_BYTES = 256 * 1024
 # The fixed order of a task file's keys: identity, assignment, deadline, then records.
 TASK_KEYS = (
     "schema_version", "id", "title", "description", "status",
-    "source", "ref", "lead_unit", "units", "leader", "contact",
-    "assigned_on", "registered_on", "deadline_rule", "due", "due_provisional",
+    "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
+    "assigned_on", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
     "milestones", "tags", "progress", "done", "verification",
-    "deadline_changes", "urges", "events",
+    "deadline_changes", "urges", "events", "difficulties",
 )
 _RECORDS = {
     "milestones": Milestone,
@@ -38,8 +40,11 @@ _RECORDS = {
     "deadline_changes": DeadlineChange,
     "urges": Urge,
     "events": Event,
+    "difficulties": Difficulty,
 }
-_DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
+_NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on"}
+_DATE_KEYS = {"on", "due", "old_due", "new_due"} | _NULL_DATE_KEYS
+_BOOL_KEYS = {"late"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
 # Characters that YAML or terminals treat specially and that no clerk types on purpose.
@@ -164,7 +169,11 @@ def _record(cls, raw: Any, key: str):
     kwargs = {}
     for name, value in raw.items():
         if name in _DATE_KEYS:
-            kwargs[name] = None if value is None and name == "done_on" else _date(value, f"{key}.{name}")
+            kwargs[name] = None if value is None and name in _NULL_DATE_KEYS else _date(value, f"{key}.{name}")
+        elif name in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise FormatError(f"{key}.{name} 应为 true 或 false")
+            kwargs[name] = value
         else:
             kwargs[name] = _str(value, f"{key}.{name}")
     try:
@@ -188,7 +197,7 @@ def task_from_plain(raw: Any) -> Task:
     if missing:
         raise FormatError(f"缺少必填字段：{', '.join(missing)}")
     version = raw.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version not in READ_VERSIONS:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
     kw: dict[str, Any] = {"schema_version": version}
     for key in TASK_KEYS[1:]:
@@ -211,7 +220,7 @@ def task_from_plain(raw: Any) -> Task:
             if not isinstance(value, list):
                 raise FormatError(f"{key} 应为列表")
             kw[key] = [_str(v, key) for v in value]
-        elif key in ("assigned_on", "registered_on", "due"):
+        elif key in ("assigned_on", "registered_on", "assign_due", "due"):
             kw[key] = None if value is None else _date(value, key)
         elif key == "due_provisional":
             if not isinstance(value, bool):
@@ -303,7 +312,9 @@ def task_to_yaml(task: Task) -> bytes:
     """The canonical file text: fixed key order, dates bare, Chinese unescaped."""
     out: list[str] = []
     for key in TASK_KEYS:
-        _emit(key, getattr(task, key), "", out)
+        # A file read in an older format is written back in the current one.
+        value = SCHEMA_VERSION if key == "schema_version" else getattr(task, key)
+        _emit(key, value, "", out)
     return ("\n".join(out) + "\n").encode("utf-8")
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 Date = dt.date
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: parent, deadline basis, 交办 deadline, numbered urges, difficulties
+READ_VERSIONS = (1, 2)
 
 STATUSES = ("open", "reported", "closed", "suspended", "cancelled")
 STATUS_LABELS = {
@@ -21,6 +22,9 @@ STATUS_LABELS = {
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", None: "—"}
 METHODS = {"onsite": "现场核验", "document": "书面核验"}
 URGE_LEVELS = {"remind": "催办", "supervise": "督办"}
+URGE_PREFIX = {"remind": "催", "supervise": "督"}
+DIFFICULTY_ANSWERS = {"continue": "继续执行", "suspend": "暂缓执行", "redirect": "按新的办法执行"}
+EVENT_LABELS = {"reopen": "退回重办", "cancel": "撤销", "suspend": "暂缓", "resume": "恢复办理"}
 
 ID_RE = re.compile(r"^(\d{4})-(\d{4,6})$")
 
@@ -65,6 +69,9 @@ class DeadlineChange:
     new_due: Date
     reason: str = ""
     by: str = ""
+    requested_due: Date | None = None  # what the unit asked for; new_due is what was granted
+    late: bool = False  # asked after the deadline: needs a leader's approval, reported as 超时
+    approved_by: str = ""
 
 
 @dataclass
@@ -73,6 +80,7 @@ class Urge:
     level: str  # remind | supervise
     note: str = ""
     by: str = ""
+    number: str = ""  # 催〔2026〕12号: issued centrally per year and level, never reused
 
 
 @dataclass
@@ -80,8 +88,22 @@ class Event:
     """A change of state with a reason: reopen (退办) or cancel (撤销)."""
 
     on: Date
-    action: str
+    action: str  # reopen | cancel | suspend | resume
     reason: str = ""
+    by: str = ""
+
+
+@dataclass
+class Difficulty:
+    """A unit reports a decision hard to execute; the office answers within 3 workdays [000 §二]."""
+
+    on: Date
+    text: str
+    report_due: Date | None = None  # 5 workdays after the decision
+    answer_due: Date | None = None  # 3 workdays after the report
+    answer: str = ""  # continue | suspend | redirect
+    answered_on: Date | None = None
+    note: str = ""
     by: str = ""
 
 
@@ -99,8 +121,11 @@ class Task:
     contact: str = ""
     source: str = ""
     ref: str = ""
+    parent: str = ""
     registered_on: Date | None = None
+    assign_due: Date | None = None  # the 交办单 should have been issued by this day
     deadline_rule: str = ""
+    deadline_basis: str = ""  # the source rule that produced the deadline
     due_provisional: bool = False
     milestones: list[Milestone] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -110,6 +135,7 @@ class Task:
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
     urges: list[Urge] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    difficulties: list[Difficulty] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @property

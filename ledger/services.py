@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from . import codec, rules
 from .context import Env
-from .errors import LedgerError, UsageError
+from .errors import LedgerError, TransitionError, UsageError
 from .model import (
     ID_RE,
     METHODS,
@@ -103,6 +103,7 @@ class Assessed:
     light: str | None
     overdue_workdays: int
     workdays_left: int | None
+    today: Date | None = None
 
 
 def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assessed:
@@ -112,6 +113,7 @@ def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assess
         rules.light(task, today, cal, warn_workdays, overdue),
         overdue,
         rules.workdays_left(task, today, cal),
+        today,
     )
 
 
@@ -200,6 +202,8 @@ class NewTask:
     milestones: list[str] | None = None
     tags: list[str] | None = None
     description: str | None = None
+    parent: str | None = None
+    new_unit: bool = False
 
 
 def source_rules(env: Env) -> dict[str, rules.SourceRule]:
@@ -229,16 +233,22 @@ def add(env: Env, spec: NewTask) -> Task:
     lead = split_units([clean(spec.lead_unit, "牵头单位", required=True)])
     if len(lead) != 1:
         raise UsageError("牵头单位只能有一个", "其余单位请用 --unit 列为责任单位")
-    units = [u for u in split_units(spec.units) if u != lead[0]]
+    from . import workflow
+
+    named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
+    lead = named[:1]
+    units = [u for u in named[1:] if u != lead[0]]
     assigned_on = _date_or_today(spec.on, env.today, "--on 日期")
     if spec.due and spec.within:
         raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
 
     source = clean(spec.source, "来源")
     rule_span: str | None = spec.within
+    basis, assign_due = "", None
     if source:
         rule = rules.resolve_source(source, source_rules(env))
         source = rule.kind
+        assign_due = rules.assign_due(rule, assigned_on, cal)
         if not spec.due and not spec.within:
             rule_span = rules.rule_span(rule, units)
             if rule_span is None:
@@ -246,6 +256,7 @@ def add(env: Env, spec: NewTask) -> Task:
                     f"来源“{rule.kind}”没有统一时限（{rule.basis}）",
                     "请用 --due 日期 或 --within 期限 指定时限",
                 )
+            basis = rules.rule_basis(rule, rule_span)
     if spec.due:
         due = Due(parse_date(spec.due, "--due 日期"), False)
         if due.date < assigned_on:
@@ -257,6 +268,7 @@ def add(env: Env, spec: NewTask) -> Task:
             "没有给出办结时限",
             "请用 --due 日期、--within 期限（如 5wd、1m），或 --source 来源 按规则计算",
         )
+    parent = workflow.check_parent(env, spec.parent, due.date) if spec.parent else ""
     milestones = []
     for m in spec.milestones or []:
         ms, ms_due = _milestone(m, assigned_on, cal)
@@ -269,7 +281,8 @@ def add(env: Env, spec: NewTask) -> Task:
     task_fields = dict(
         title=title, lead_unit=lead[0], units=units,
         leader=clean(spec.leader, "牵头领导"), contact=clean(spec.contact, "责任人"),
-        source=source, ref=clean(spec.ref, "文号"),
+        source=source, ref=clean(spec.ref, "文号"), parent=parent,
+        assign_due=assign_due, deadline_basis=basis,
         description=clean(spec.description, "事项说明", multiline=True),
         assigned_on=assigned_on, registered_on=env.today,
         deadline_rule=rule_span if not spec.due else "",
@@ -284,8 +297,16 @@ def add(env: Env, spec: NewTask) -> Task:
         body += f"\n办结时限：{task.due}" + ("（暂定）" if task.due_provisional else "")
         if source:
             body += f"\n来源：{source}" + (f"（{task.ref}）" if task.ref else "")
+        if parent:
+            body += f"\n上级事项：{parent}"
+        files = {ledger.task_path(task_id): codec.task_to_yaml(task)}
+        if new_config is not None:
+            from .store import CONFIG_FILE
+
+            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(new_config)
+            body += "\n单位名录新增：" + "、".join(u for u in new_config["units"] if u not in (ledger.config.get("units") or []))
         ledger.commit(
-            {ledger.task_path(task_id): codec.task_to_yaml(task)},
+            files,
             _message(f"交办 {task_id} {_short(title)}", "add", [task_id], body),
             clerk,
         )
@@ -335,8 +356,21 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
         _date_or_today(on, env.today, "--on 日期"), clean(verified_by, "核验人", required=True),
         method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
     )
+    separate = env.ledger().config.get("separation_of_duties", True)
+
+    def apply(t: Task) -> Task:
+        from . import workflow
+
+        if separate:
+            rules.separation_of_duties(t, verification.verified_by)
+        kids = workflow.open_children(env, t.id)
+        if kids:
+            raise TransitionError(f"{t.id} 还有未办结的子事项：{'、'.join(k.id for k in kids)}",
+                                  "子事项全部销号或撤销后，上级事项才能销号")
+        return rules.close(t, verification)
+
     return _change(
-        env, task_id, lambda t: rules.close(t, verification), "close",
+        env, task_id, apply, "close",
         lambda t: f"销号 {t.id} {_short(t.title)}",
         f"核验人：{verification.verified_by}（{METHODS[method]}，{verification.on}）"
         + (f"\n{verification.note}" if verification.note else ""),
@@ -365,10 +399,14 @@ def urge(env: Env, task_id: str, level: str, note: str | None) -> Task:
                    lambda t: f"{URGE_LEVELS[level]} {t.id} {_short(t.title)}", entry.note)
 
 
-def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str) -> Task:
+def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str,
+           approved_by: str | None = None, late: bool = False) -> Task:
     if bool(to) == bool(by_span):
         raise UsageError("请给出 --to 新日期 或 --by 期限 其中之一", "如 --to 2026-12-31 或 --by 10wd")
     reason = clean(reason, "延期原因", required=True, multiline=True)
+    approved_by = clean(approved_by, "批准领导")
+    if late and not approved_by:
+        raise UsageError("超时延期须写明批准的领导", "请加 --approved-by 领导姓名")
     cal = env.ledger().calendar
     clerk = env.ledger().clerk(env.by).name
     span = parse_span(by_span) if by_span else None
@@ -381,11 +419,13 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
         else:
             new_due = Due(target or task.due, False)
         decided.append(new_due)
-        change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk)
+        change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk,
+                                requested_due=new_due.date, late=late, approved_by=approved_by)
         return rules.extend(task, new_due, change)
 
     new = _change(env, task_id, apply, "extend",
-                  lambda t: f"延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}",
+                  lambda t: f"{'超时' if late else ''}延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}"
+                  + (f"（{approved_by} 批准）" if late else ""),
                   f"原因：{reason}")
     _warn_provisional(env, decided[0], "新时限")
     return new
@@ -419,6 +459,7 @@ class Filter:
     light: str | None = None
     due_before: str | None = None
     include_closed: bool = False
+    milestone_overdue: bool = False
 
 
 def query(env: Env, f: Filter) -> list[Assessed]:
@@ -453,6 +494,8 @@ def query(env: Env, f: Filter) -> list[Assessed]:
         if f.overdue and a.overdue_workdays <= 0:
             continue
         if f.light and a.light != f.light:
+            continue
+        if f.milestone_overdue and not rules.missed_milestones(task, today):
             continue
         out.append(a)
     return out
