@@ -102,6 +102,7 @@ def add(
     description: Annotated[Optional[str], typer.Option("--description", help="事项说明", metavar="TEXT")] = None,
     parent: Annotated[Optional[str], typer.Option("--parent", help="上级事项编号（任务分解）；子事项时限不得晚于上级", metavar="ID")] = None,
     new_unit: Annotated[bool, typer.Option("--new-unit", help="单位不在名录中时，一并加入单位名录")] = False,
+    report: Annotated[Optional[str], typer.Option("--report", help="进展报送周期：monthly:3wd 每月前3个工作日、quarterly:5wd 季度结束后5个工作日、weekly:1wd；可加 :from=2026-04", metavar="CYCLE")] = None,
     fmt: Annotated[TextFmt, typer.Option("--format", help="输出格式")] = TextFmt.text,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -115,7 +116,7 @@ def add(
 
     env = _env(ledger, by=by)
     spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
-                            milestone, tag, description, parent, new_unit)
+                            milestone, tag, description, parent, new_unit, report)
     task = services.add(env, spec)
     if fmt == TextFmt.json:
         a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
@@ -357,7 +358,11 @@ def check(
         from ledger import workflow
 
         tiers += [*checks.STRICT, workflow.check_unknown_units(led.config)]
-    problems = checks.run(led.root, led.load_all(), tiers)
+    loaded = led.load_all()
+    problems = checks.run(led.root, loaded, tiers)
+    if strict:
+        for whole in checks.STRICT_LEDGER:
+            problems += whole(led.root, loaded)
     for p in problems:
         _out(str(p))
     if problems:
@@ -544,6 +549,98 @@ def milestone_done(
 
     task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
     _done(f"{task.id} 第 {n} 个时间节点已完成")
+
+
+@app.command()
+def escalate(
+    task_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="协调层级：office 办公室、deputy 分管领导、head 主要领导", metavar="office|deputy|head")],
+    note: Annotated[str, typer.Option("--note", help="协调情况（必填）", metavar="TEXT")],
+    resolved: Annotated[bool, typer.Option("--resolved", help="本次协调已解决问题")] = False,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录一次协调及其层级；两次协调仍未解决时，show 和 check --strict 提示须书面上报。"""
+    from ledger import workflow
+    from ledger.rules import written_report_due
+
+    task = workflow.escalate(_env(ledger, by=by), task_id, to, note, resolved, on)
+    _done(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
+    if written_report_due(task):
+        _out("提示：已两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议")
+
+
+@app.command()
+def notice(
+    task_id: IdArg,
+    due: Annotated[Optional[str], typer.Option("--due", help="整改期限 YYYY-MM-DD", metavar="DATE")] = None,
+    within: Annotated[Optional[str], typer.Option("--within", help="整改期限，如 10wd", metavar="SPAN")] = None,
+    note: NoteOpt = None,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """下达督查通知书（统一编号，如 督通〔2026〕1号），责令限期整改。"""
+    from ledger import workflow
+
+    task = workflow.notice(_env(ledger, as_of, by), task_id, due, within, note)
+    n = task.notices[-1]
+    _done(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
+
+
+@app.command()
+def interview(
+    task_id: IdArg,
+    person: Annotated[str, typer.Option("--person", help="被约谈人（单位分管负责人）", metavar="NAME")],
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录约谈；同一人一年内被约谈两次的，check --strict 提示通报批评。"""
+    from ledger import workflow
+
+    env = _env(ledger, by=by)
+    task = workflow.interview(env, task_id, person, note, on)
+    i = task.interviews[-1]
+    _done(f"已记录约谈 {i.person}（{task.id}）")
+    times = workflow.interview_count(env, i.person, i.on.year)
+    if times >= 2:
+        _out(f"提示：{i.person} {i.on.year} 年内已被约谈 {times} 次，应予通报批评")
+
+
+@app.command("due-reports")
+def due_reports(
+    as_of: AsOfOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """列出当前应报未报的进展（按 add --report 的周期）：应报为黄灯，超期未报为红灯。"""
+    from ledger import workflow
+    from ledger.render import dumps
+
+    items = workflow.due_reports(_env(ledger, as_of))
+    rows = [{"id": r.task.id, "title": r.task.title, "lead_unit": r.task.lead_unit, "report_cycle": r.task.report_cycle,
+             "period_after": r.period_after.isoformat(), "due": r.due.isoformat(), "state": r.state,
+             "light": "red" if r.state == "missed" else "yellow"} for r in items]
+    if fmt == Fmt.json:
+        _out(dumps(rows))
+        return
+    if fmt == Fmt.csv:
+        from ledger.render import csv_text
+
+        _out(csv_text(rows, ("id", "title", "lead_unit", "report_cycle", "period_after", "due", "state")))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"应报进展（{len(rows)} 项）", header_style="bold")
+    for c in ("编号", "牵头单位", "事项", "周期", "应报期限", "情况"):
+        table.add_column(c)
+    for r in rows:
+        table.add_row(r["id"], r["lead_unit"], r["title"], r["report_cycle"], r["due"],
+                      "超期未报" if r["state"] == "missed" else "待报")
+    _print(table)
 
 
 # -- the one place errors become exit codes ------------------------------------------

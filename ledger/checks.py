@@ -146,3 +146,36 @@ STRICT: list[Callable[[str, dict, Task], list[Finding]]] = [
     check_assign_late,
     check_difficulty_answer,
 ]
+
+
+def check_written_report(rel: str, plain: dict, task: Task) -> list[Finding]:
+    from .rules import written_report_due
+
+    if written_report_due(task):
+        return [("coordinations", "经两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议 [003 §二(一)]")]
+    return []
+
+
+STRICT.append(check_written_report)
+
+
+def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[Problem]:
+    """The same person 约谈 twice in a calendar year is to be 通报批评 [003 §三(四)]."""
+    seen: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for rel, value in loaded.items():
+        if isinstance(value, Exception):
+            continue
+        task = task_from_plain(value)
+        for i in task.interviews:
+            seen.setdefault((i.person, i.on.year), []).append((rel, f"{task.id} {i.on}"))
+    problems = []
+    for (person, year), where in sorted(seen.items()):
+        if len(where) >= 2:
+            rel = where[-1][0]
+            line = key_line((root / rel).read_text(encoding="utf-8"), "interviews")
+            problems.append(Problem(rel, line, f"{person} {year} 年内被约谈 {len(where)} 次（"
+                                    + "、".join(w for _, w in where) + "），应予通报批评 [003 §三(四)]"))
+    return problems
+
+
+STRICT_LEDGER = [interviewed_twice]

@@ -11,8 +11,11 @@ from typing import Any
 from .model import (
     READ_VERSIONS,
     SCHEMA_VERSION,
+    Coordination,
     DeadlineChange,
     Difficulty,
+    Interview,
+    Notice,
     DoneReport,
     Event,
     Milestone,
@@ -29,8 +32,10 @@ TASK_KEYS = (
     "schema_version", "id", "title", "description", "status",
     "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
     "assigned_on", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
+    "report_cycle",
     "milestones", "tags", "progress", "done", "verification",
     "deadline_changes", "urges", "events", "difficulties",
+    "coordinations", "notices", "interviews",
 )
 _RECORDS = {
     "milestones": Milestone,
@@ -41,10 +46,13 @@ _RECORDS = {
     "urges": Urge,
     "events": Event,
     "difficulties": Difficulty,
+    "coordinations": Coordination,
+    "notices": Notice,
+    "interviews": Interview,
 }
 _NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on"}
-_DATE_KEYS = {"on", "due", "old_due", "new_due"} | _NULL_DATE_KEYS
-_BOOL_KEYS = {"late"}
+_DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due"} | _NULL_DATE_KEYS
+_BOOL_KEYS = {"late", "resolved"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
 # Characters that YAML or terminals treat specially and that no clerk types on purpose.

@@ -24,6 +24,8 @@ METHODS = {"onsite": "现场核验", "document": "书面核验"}
 URGE_LEVELS = {"remind": "催办", "supervise": "督办"}
 URGE_PREFIX = {"remind": "催", "supervise": "督"}
 DIFFICULTY_ANSWERS = {"continue": "继续执行", "suspend": "暂缓执行", "redirect": "按新的办法执行"}
+ESCALATION_LEVELS = {"office": "办公室", "deputy": "分管领导", "head": "主要领导"}
+REPORT_CYCLES = {"weekly": "每周", "monthly": "每月", "quarterly": "每季度"}
 EVENT_LABELS = {"reopen": "退回重办", "cancel": "撤销", "suspend": "暂缓", "resume": "恢复办理"}
 
 ID_RE = re.compile(r"^(\d{4})-(\d{4,6})$")
@@ -108,6 +110,38 @@ class Difficulty:
 
 
 @dataclass
+class Coordination:
+    """One attempt to resolve a problem, climbing unit → 办公室 → 分管领导 → 主要领导 [003 §二(一)]."""
+
+    on: Date
+    level: str  # office | deputy | head
+    note: str = ""
+    resolved: bool = False
+    by: str = ""
+
+
+@dataclass
+class Notice:
+    """督查通知书: a seriously late task must be put right by fix_due [003 §三(四)]."""
+
+    on: Date
+    fix_due: Date
+    number: str = ""
+    note: str = ""
+    by: str = ""
+
+
+@dataclass
+class Interview:
+    """约谈 of a unit's deputy head; twice in a calendar year → 通报批评 [003 §三(四)]."""
+
+    on: Date
+    person: str
+    note: str = ""
+    by: str = ""
+
+
+@dataclass
 class Task:
     id: str
     title: str
@@ -127,6 +161,7 @@ class Task:
     deadline_rule: str = ""
     deadline_basis: str = ""  # the source rule that produced the deadline
     due_provisional: bool = False
+    report_cycle: str = ""  # monthly:3wd, quarterly:5wd, weekly:1wd, optionally :from=YYYY-MM
     milestones: list[Milestone] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
@@ -136,6 +171,9 @@ class Task:
     urges: list[Urge] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     difficulties: list[Difficulty] = field(default_factory=list)
+    coordinations: list[Coordination] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    interviews: list[Interview] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
     @property

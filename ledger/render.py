@@ -9,7 +9,7 @@ import sys
 from typing import Any, Iterable
 
 from .codec import task_to_plain
-from .model import DIFFICULTY_ANSWERS, EVENT_LABELS, LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
+from .model import DIFFICULTY_ANSWERS, ESCALATION_LEVELS, EVENT_LABELS, LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", None: "dim"}
 LIST_FIELDS = (
@@ -41,6 +41,9 @@ def task_json(a) -> dict[str, Any]:
     from .rules import assign_late
 
     out["assign_late_days"] = assign_late(a.task)
+    from .rules import written_report_due
+
+    out["written_report_due"] = written_report_due(a.task)
     return out
 
 
@@ -117,6 +120,12 @@ def task_detail(a, commits: list | None = None):
     ]
     if t.parent:
         rows.append(("上级事项", t.parent))
+    if t.report_cycle:
+        rows.append(("报送周期", t.report_cycle))
+    from .rules import written_report_due
+
+    if written_report_due(t):
+        rows.append(("须书面上报", "经两次以上协调仍未解决，须书面上报协调情况、原因和意见建议"))
     if t.assign_due:
         from .rules import assign_late
 
@@ -170,6 +179,12 @@ def task_detail(a, commits: list | None = None):
     section("难以执行的反馈", ("反馈日期", "内容", "应反馈期限", "应答复期限", "答复", "答复日期", "说明"),
             [(d.on, d.text, d.report_due or "", d.answer_due or "", DIFFICULTY_ANSWERS.get(d.answer, "待答复"),
               d.answered_on or "", d.note) for d in t.difficulties])
+    section("协调", ("日期", "层级", "情况", "结果", "经办人"),
+            [(c.on, ESCALATION_LEVELS.get(c.level, c.level), c.note, "已解决" if c.resolved else "未解决", c.by)
+             for c in t.coordinations])
+    section("督查通知书", ("日期", "编号", "整改期限", "说明", "经办人"),
+            [(n.on, n.number, n.fix_due, n.note, n.by) for n in t.notices])
+    section("约谈", ("日期", "被约谈人", "说明", "经办人"), [(i.on, i.person, i.note, i.by) for i in t.interviews])
     section("状态变更", ("日期", "动作", "原因", "经办人"),
             [(e.on, EVENT_LABELS.get(e.action, e.action), e.reason, e.by) for e in t.events])
     return Group(*parts)

@@ -204,6 +204,7 @@ class NewTask:
     description: str | None = None
     parent: str | None = None
     new_unit: bool = False
+    report: str | None = None
 
 
 def source_rules(env: Env) -> dict[str, rules.SourceRule]:
@@ -269,6 +270,9 @@ def add(env: Env, spec: NewTask) -> Task:
             "请用 --due 日期、--within 期限（如 5wd、1m），或 --source 来源 按规则计算",
         )
     parent = workflow.check_parent(env, spec.parent, due.date) if spec.parent else ""
+    report_cycle = clean(spec.report, "报送周期")
+    if report_cycle:
+        rules.parse_cycle(report_cycle)
     milestones = []
     for m in spec.milestones or []:
         ms, ms_due = _milestone(m, assigned_on, cal)
@@ -282,7 +286,7 @@ def add(env: Env, spec: NewTask) -> Task:
         title=title, lead_unit=lead[0], units=units,
         leader=clean(spec.leader, "牵头领导"), contact=clean(spec.contact, "责任人"),
         source=source, ref=clean(spec.ref, "文号"), parent=parent,
-        assign_due=assign_due, deadline_basis=basis,
+        assign_due=assign_due, deadline_basis=basis, report_cycle=report_cycle,
         description=clean(spec.description, "事项说明", multiline=True),
         assigned_on=assigned_on, registered_on=env.today,
         deadline_rule=rule_span if not spec.due else "",

@@ -14,6 +14,10 @@ from .context import Env
 from .errors import LedgerError, TransitionError, UsageError
 from .model import (
     DIFFICULTY_ANSWERS,
+    ESCALATION_LEVELS,
+    Coordination,
+    Interview,
+    Notice,
     URGE_LEVELS,
     URGE_PREFIX,
     Difficulty,
@@ -34,7 +38,7 @@ from .services import (
     resolve_id,
     warn_workdays,
 )
-from .workdays import parse_date
+from .workdays import parse_date, parse_span
 
 Date = dt.date
 _NUMBER_RE = re.compile(r"^(.+)〔(\d{4})〕(\d+)号$")
@@ -337,3 +341,67 @@ def check_unknown_units(config: dict):
         return found
 
     return check_units
+
+
+# -- 协调、督查通知书、约谈 -------------------------------------------------------------
+def escalate(env: Env, task_id: str, level: str, note: str | None, resolved: bool, on: str | None) -> Task:
+    entry = Coordination(_date_or_today(on, env.today, "--on 日期"), level,
+                         clean(note, "协调情况", required=True, multiline=True), resolved,
+                         env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
+                   lambda t: f"协调 {t.id} {_short(t.title, 20)}（{ESCALATION_LEVELS.get(level, level)}，"
+                             f"{'已解决' if resolved else '未解决'}）", entry.note)
+
+
+def notice(env: Env, task_id: str, due: str | None, within: str | None, note: str | None) -> Task:
+    if bool(due) == bool(within):
+        raise UsageError("请给出整改期限：--due 日期 或 --within 期限（二者选一）", "如 --within 10wd")
+    note = clean(note, "说明", multiline=True)
+    ledger = env.ledger()
+    clerk = ledger.clerk(env.by)
+    fix_due = parse_date(due, "--due 日期") if due else ledger.calendar.add_span(env.today, parse_span(within)).date
+    prefix = str(ledger.config.get("notice_prefix") or "督通")
+    task_id = resolve_id(task_id, env.today)
+    with ledger.locked():
+        top = 0
+        for t in load_tasks(env):
+            for n in t.notices:
+                m = _NUMBER_RE.match(n.number or "")
+                if m and m.group(1) == prefix and int(m.group(2)) == env.today.year:
+                    top = max(top, int(m.group(3)))
+        entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
+        new = rules.notice(ledger.read_task(task_id), entry)
+        ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
+                      _message(f"下达督查通知书 {task_id} {_short(new.title)}（{entry.number}），限 {fix_due} 前整改",
+                               "notice", [task_id], note), clerk)
+    return new
+
+
+def interview(env: Env, task_id: str, person: str, note: str | None, on: str | None) -> Task:
+    entry = Interview(_date_or_today(on, env.today, "--on 日期"), clean(person, "被约谈人", required=True),
+                      clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
+    return _change(env, task_id, lambda t: rules.interview(t, entry), "interview",
+                   lambda t: f"约谈 {t.id} {_short(t.title, 20)}：{entry.person}", entry.note)
+
+
+def interview_count(env: Env, person: str, year: int) -> int:
+    return sum(1 for t in load_tasks(env) for i in t.interviews if i.person == person and i.on.year == year)
+
+
+# -- 进展报送 ------------------------------------------------------------------------
+@dataclass
+class OwedReport:
+    task: Task
+    state: str  # owed | missed
+    period_after: Date
+    due: Date
+
+
+def due_reports(env: Env) -> list[OwedReport]:
+    cal = env.ledger().calendar
+    out = []
+    for t in load_tasks(env):
+        state = rules.report_state(t, env.today, cal)
+        if state:
+            out.append(OwedReport(t, *state))
+    return sorted(out, key=lambda r: (r.due, r.task.id))
