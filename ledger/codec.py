@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from typing import Any
 
 from .model import (
@@ -316,13 +316,18 @@ def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
         out.append(f"{indent}{key}: {_scalar(value)}")
 
 
+def upgraded(task: Task) -> Task:
+    """The task in the current format: a file read as version 1 is written back as version 2."""
+    if task.schema_version != SCHEMA_VERSION:
+        task = replace(task, schema_version=SCHEMA_VERSION)
+    return task
+
+
 def task_to_yaml(task: Task) -> bytes:
     """The canonical file text: fixed key order, dates bare, Chinese unescaped."""
     out: list[str] = []
     for key in TASK_KEYS:
-        # A file read in an older format is written back in the current one.
-        value = SCHEMA_VERSION if key == "schema_version" else getattr(task, key)
-        _emit(key, value, "", out)
+        _emit(key, getattr(task, key), "", out)
     return ("\n".join(out) + "\n").encode("utf-8")
 
 

@@ -334,7 +334,7 @@ def _change(
     clerk = ledger.clerk(env.by)
     with ledger.locked():
         task = ledger.read_task(task_id)
-        new = apply(task)
+        new = codec.upgraded(apply(task))
         ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
     return new
 
@@ -546,6 +546,7 @@ def recompute(env: Env) -> list[Task]:
                 fresh.deadline_changes.append(DeadlineChange(
                     env.today, "recompute", fresh.due, due.date, "节假日安排已录入，重算暂定时限", clerk.name))
             fresh.due, fresh.due_provisional = due.date, False
+            fresh.schema_version = codec.SCHEMA_VERSION
             changed.append(fresh)
         if changed:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]

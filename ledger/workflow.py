@@ -128,7 +128,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         changed: list[Task] = []
         for t in targets:
             entry = Urge(env.today, level, note, clerk.name, f"{prefix}〔{env.today.year}〕{seq}号")
-            changed.append(rules.urge(t, entry))
+            changed.append(codec.upgraded(rules.urge(t, entry)))
             seq += 1
         label = URGE_LEVELS[level]
         lines = [f"{t.urges[-1].number} {t.id} {_short(t.title, 20)}" for t in changed]
@@ -370,7 +370,7 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
                 if m and m.group(1) == prefix and int(m.group(2)) == env.today.year:
                     top = max(top, int(m.group(3)))
         entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
-        new = rules.notice(ledger.read_task(task_id), entry)
+        new = codec.upgraded(rules.notice(ledger.read_task(task_id), entry))
         ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
                       _message(f"下达督查通知书 {task_id} {_short(new.title)}（{entry.number}），限 {fix_due} 前整改",
                                "notice", [task_id], note), clerk)

@@ -109,3 +109,27 @@ def test_late_flag_before_deadline_and_cancelled_task_refused(ledger, run, refus
     refuse(ledger, "extend", tid, "--to", "2027-01-10", "--reason", "x", "--approved-by", "李", "--late")
     run("cancel", tid, "--reason", "撤销")
     refuse(ledger, "extend", tid, "--to", "2026-12-31", "--reason", "x")
+
+
+def test_installed_console_script_runs_the_workflow(ledger, run, tmp_path):
+    """The installed `taizhang` (a subprocess importing this checkout) urges and suspends."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    script = Path(sys.executable).parent / "taizhang"
+    base = [str(script)] if script.is_file() else [sys.executable, "-c", "import cli; cli.run()"]
+    tid = add(run, "甲", "--on", "2026-11-02", "--due", "2026-11-10")
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+
+    def sh(*args):
+        return subprocess.run([*base, *args], cwd=ledger, env=env, capture_output=True, text=True, timeout=60)
+
+    p = sh("urge", "--overdue", "-q")
+    assert p.returncode == 0 and "催〔2026〕1号" in p.stdout, p.stderr
+    p = sh("suspend", tid, "--reason", "暂缓")
+    assert p.returncode == 0, p.stderr
+    p = sh("milestone", "done", tid, "1")
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "时间节点" in p.stderr
