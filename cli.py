@@ -119,7 +119,8 @@ def add(
                             milestone, tag, description, parent, new_unit, report)
     task = services.add(env, spec)
     if fmt == TextFmt.json:
-        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
+                            services.lag_points(env))
         _out(dumps(task_json(a)))
         return
     _out(f"已交办：{task.title}（牵头单位 {task.lead_unit}，时限 {task.due}{'，暂定' if task.due_provisional else ''}）")
@@ -139,7 +140,8 @@ def show(
 
     env = _env(ledger, as_of)
     task = services.get(env, task_id)
-    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
+                        services.lag_points(env))
     if fmt == ShowFmt.json:
         _out(dumps(task_json(a)))
     else:
@@ -208,13 +210,14 @@ def progress(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
     on: OnOpt = None,
+    percent: Annotated[Optional[int], typer.Option("--percent", help="完成进度 0–100，与序时进度比较，落后过多亮黄灯", metavar="N")] = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """记录一条进展。"""
+    """记录一条进展（可带完成百分比）。"""
     from ledger import services
 
-    task = services.progress(_env(ledger, by=by), task_id, text, on)
+    task = services.progress(_env(ledger, by=by), task_id, text, on, percent)
     _done(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 

@@ -53,6 +53,7 @@ _RECORDS = {
 _NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on"}
 _DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due"} | _NULL_DATE_KEYS
 _BOOL_KEYS = {"late", "resolved"}
+_INT_KEYS = {"percent"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
 # Characters that YAML or terminals treat specially and that no clerk types on purpose.
@@ -178,6 +179,10 @@ def _record(cls, raw: Any, key: str):
     for name, value in raw.items():
         if name in _DATE_KEYS:
             kwargs[name] = None if value is None and name in _NULL_DATE_KEYS else _date(value, f"{key}.{name}")
+        elif name in _INT_KEYS:
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100):
+                raise FormatError(f"{key}.{name} 应为 0 到 100 的整数")
+            kwargs[name] = value
         elif name in _BOOL_KEYS:
             if not isinstance(value, bool):
                 raise FormatError(f"{key}.{name} 应为 true 或 false")

@@ -36,6 +36,7 @@ class Progress:
     on: Date
     text: str
     by: str = ""
+    percent: int | None = None  # the unit's own estimate, compared with 序时进度
 
 
 @dataclass

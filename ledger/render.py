@@ -44,6 +44,8 @@ def task_json(a) -> dict[str, Any]:
     from .rules import written_report_due
 
     out["written_report_due"] = written_report_due(a.task)
+    out["expected_percent"] = getattr(a, "expected_percent", None)
+    out["progress_lag"] = getattr(a, "progress_lag", None)
     return out
 
 
@@ -122,6 +124,10 @@ def task_detail(a, commits: list | None = None):
         rows.append(("上级事项", t.parent))
     if t.report_cycle:
         rows.append(("报送周期", t.report_cycle))
+    if getattr(a, "progress_lag", None) is not None:
+        done_pct = [p.percent for p in t.progress if p.percent is not None][-1]
+        rows.append(("完成进度", f"{done_pct}%（序时进度 {a.expected_percent}%，"
+                     + (f"落后 {a.progress_lag} 个百分点）" if a.progress_lag > 0 else "不落后）")))
     from .rules import written_report_due
 
     if written_report_due(t):
@@ -169,7 +175,8 @@ def task_detail(a, commits: list | None = None):
     section("时间节点", ("序号", "日期", "内容", "完成"),
             [(i, m.due, m.text, m.done_on or ("未完成（已过期）" if a.task.status == "open" and m.due < _today(a) else ""))
              for i, m in enumerate(t.milestones, 1)])
-    section("进展", ("日期", "内容", "经办人"), [(p.on, p.text, p.by) for p in t.progress])
+    section("进展", ("日期", "内容", "进度", "经办人"),
+            [(p.on, p.text, "" if p.percent is None else f"{p.percent}%", p.by) for p in t.progress])
     kinds = {"extend": "延期", "recompute": "重算", "resume": "暂缓顺延", "redirect": "按新办法"}
     section("时限变更", ("日期", "类型", "原时限", "申请", "批准", "原因", "批准领导", "经办人"),
             [(c.on, kinds.get(c.kind, c.kind) + ("（超时）" if c.late else ""), c.old_due, c.requested_due or "",

@@ -148,7 +148,30 @@ def overdue_workdays(task: Task, today: Date, cal: Calendar) -> int:
     return cal.count_workdays(task.due, end)
 
 
-def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdue: int | None = None) -> str | None:
+DEFAULT_LAG_POINTS = 20
+
+
+def expected_percent(task: Task, today: Date, cal: Calendar) -> int | None:
+    """序时进度: the share of the task's workdays already elapsed, in percent."""
+    if task.due is None or task.due <= task.assigned_on:
+        return None
+    total = cal.count_workdays(task.assigned_on, task.due)
+    if total <= 0:
+        return None
+    return min(100, round(100 * cal.count_workdays(task.assigned_on, today) / total))
+
+
+def progress_lag(task: Task, today: Date, cal: Calendar) -> int | None:
+    """Points the last reported percentage is behind 序时进度 (None when no percentage was given)."""
+    reported = [p.percent for p in task.progress if p.percent is not None]
+    expected = expected_percent(task, today, cal)
+    if not reported or expected is None:
+        return None
+    return expected - reported[-1]
+
+
+def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdue: int | None = None,
+          lag_points: int = DEFAULT_LAG_POINTS) -> str | None:
     """红灯 overdue, 黄灯 due within the warning window or a milestone missed, else 绿灯."""
     if task.status in ("closed", "cancelled"):
         return None
@@ -165,6 +188,9 @@ def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdu
     state = report_state(task, today, cal)
     if state is not None:
         return "red" if state[0] == "missed" else "yellow"
+    lag = progress_lag(task, today, cal)
+    if lag is not None and lag > lag_points:
+        return "yellow"
     return "green"
 
 
@@ -193,6 +219,8 @@ def _not_before(task: Task, on: Date, what: str) -> None:
 
 def add_progress(task: Task, entry: Progress) -> Task:
     _require(task, ("open", "reported", "suspended"), "记录进展")
+    if entry.percent is not None and not 0 <= entry.percent <= 100:
+        raise UsageError(f"完成进度应在 0 到 100 之间，而不是 {entry.percent}", "如 --percent 40")
     _not_before(task, entry.on, "进展")
     new = copy.deepcopy(task)
     new.progress.append(entry)

@@ -104,17 +104,30 @@ class Assessed:
     overdue_workdays: int
     workdays_left: int | None
     today: Date | None = None
+    expected_percent: int | None = None  # 序时进度
+    progress_lag: int | None = None
 
 
-def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assessed:
+def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
+           lag_points: int = rules.DEFAULT_LAG_POINTS) -> Assessed:
     overdue = rules.overdue_workdays(task, today, cal)
     return Assessed(
         task,
-        rules.light(task, today, cal, warn_workdays, overdue),
+        rules.light(task, today, cal, warn_workdays, overdue, lag_points),
         overdue,
         rules.workdays_left(task, today, cal),
         today,
+        rules.expected_percent(task, today, cal) if task.status == "open" else None,
+        rules.progress_lag(task, today, cal) if task.status == "open" else None,
     )
+
+
+def lag_points(env: Env) -> int:
+    """How many points behind 序时进度 a task may fall before it turns yellow."""
+    value = env.ledger().config.get("progress_lag_points", rules.DEFAULT_LAG_POINTS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise LedgerError("taizhang.yaml 中 progress_lag_points 应为非负整数", "如 progress_lag_points: 20")
+    return value
 
 
 def warn_workdays(env: Env) -> int:
@@ -339,9 +352,9 @@ def _change(
     return new
 
 
-def progress(env: Env, task_id: str, text: str, on: str | None) -> Task:
+def progress(env: Env, task_id: str, text: str, on: str | None, percent: int | None = None) -> Task:
     text = clean(text, "进展内容", required=True, multiline=True)
-    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name)
+    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
     return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
                    lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
 
@@ -479,7 +492,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
     statuses = set(f.statuses or ())
     if not statuses and not f.include_closed:
         statuses = {"open", "reported", "suspended"}
-    cal, today, warn = env.ledger().calendar, env.today, warn_workdays(env)
+    cal, today, warn, lag = env.ledger().calendar, env.today, warn_workdays(env), lag_points(env)
     out = []
     for task in load_tasks(env):
         if statuses and task.status not in statuses:
@@ -494,7 +507,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
             continue
         if due_before and (task.due is None or task.due >= due_before):
             continue
-        a = assess(task, today, cal, warn)
+        a = assess(task, today, cal, warn, lag)
         if f.overdue and a.overdue_workdays <= 0:
             continue
         if f.light and a.light != f.light:

@@ -113,3 +113,21 @@ def test_decomposition_tree_and_close_rules(ledger, run, refuse):
         run("close", tid, "--verified-by", "督查室王五")
     run("close", parent, "--verified-by", "督查室王五")
     refuse(ledger, "add", "已销号的上级", "--lead-unit", "市住建局", "--parent", parent, "--due", "2026-12-01")
+
+
+# -- 序时进度 (progress percentages) --------------------------------------------------
+def test_progress_behind_schedule_turns_yellow(ledger, run, refuse):
+    # after Mon 2026-11-02 up to 12-31: 43 workdays; up to 11-20: 14 -> 序时进度 33%
+    tid = add(run, "甲", "--on", "2026-11-02", "--due", "2026-12-31")
+    run("progress", tid, "刚启动", "--percent", "10")
+    t = js(run, tid)
+    assert t["expected_percent"] == 33 and t["progress_lag"] == 23 and t["light"] == "yellow"
+    assert "落后 23 个百分点" in run("show", tid).out
+    run("progress", tid, "加快推进", "--percent", "30")
+    assert js(run, tid)["light"] == "green"
+    refuse(ledger, "progress", tid, "x", "--percent", "120")
+    cfg = ledger / "taizhang.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "progress_lag_points: 2\n", encoding="utf-8")
+    git(ledger, "commit", "-qam", "stricter")
+    assert js(run, tid)["light"] == "yellow"
+    assert [x["id"] for x in run("list", "--light", "yellow", "--format", "json").json()] == [tid]
