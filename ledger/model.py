@@ -28,6 +28,10 @@ ESCALATION_LEVELS = {"office": "办公室", "deputy": "分管领导", "head": "�
 REPORT_CYCLES = {"weekly": "每周", "monthly": "每月", "quarterly": "每季度"}
 EVENT_LABELS = {"reopen": "退回重办", "cancel": "撤销", "suspend": "暂缓", "resume": "恢复办理"}
 
+# Fields added in schema version 2 are left out of a file while empty, so files written
+# before they existed stay canonical (no churn in git diffs).
+OMIT = {"omit_empty": True}
+
 ID_RE = re.compile(r"^(\d{4})-(\d{4,6})$")
 
 
@@ -36,7 +40,7 @@ class Progress:
     on: Date
     text: str
     by: str = ""
-    percent: int | None = None  # the unit's own estimate, compared with 序时进度
+    percent: int | None = field(default=None, metadata=OMIT)  # the unit's estimate, compared with 序时进度
 
 
 @dataclass
@@ -72,9 +76,12 @@ class DeadlineChange:
     new_due: Date
     reason: str = ""
     by: str = ""
-    requested_due: Date | None = None  # what the unit asked for; new_due is what was granted
-    late: bool = False  # asked after the deadline: needs a leader's approval, reported as 超时
-    approved_by: str = ""
+    # The SPAN of `extend --by`, so `calendar --recompute` can count it again; left out of
+    # the file when empty, so files written before it existed stay canonical.
+    rule: str = field(default="", metadata={"omit_empty": True})
+    requested_due: Date | None = field(default=None, metadata=OMIT)  # asked for; new_due is what was granted
+    late: bool = field(default=False, metadata=OMIT)  # asked after the deadline, approved by a leader: 超时
+    approved_by: str = field(default="", metadata=OMIT)
 
 
 @dataclass
@@ -83,7 +90,7 @@ class Urge:
     level: str  # remind | supervise
     note: str = ""
     by: str = ""
-    number: str = ""  # 催〔2026〕12号: issued centrally per year and level, never reused
+    number: str = field(default="", metadata=OMIT)  # 催〔2026〕12号: central per year and level, never reused
 
 
 @dataclass
@@ -156,13 +163,13 @@ class Task:
     contact: str = ""
     source: str = ""
     ref: str = ""
-    parent: str = ""
+    parent: str = field(default="", metadata=OMIT)
     registered_on: Date | None = None
-    assign_due: Date | None = None  # the 交办单 should have been issued by this day
+    assign_due: Date | None = field(default=None, metadata=OMIT)  # the 交办单 should have been issued by this day
     deadline_rule: str = ""
-    deadline_basis: str = ""  # the source rule that produced the deadline
+    deadline_basis: str = field(default="", metadata=OMIT)  # the source rule that produced the deadline
     due_provisional: bool = False
-    report_cycle: str = ""  # monthly:3wd, quarterly:5wd, weekly:1wd, optionally :from=YYYY-MM
+    report_cycle: str = field(default="", metadata=OMIT)  # monthly:3wd, quarterly:5wd, weekly:1wd, optionally :from=YYYY-MM
     milestones: list[Milestone] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
@@ -171,10 +178,10 @@ class Task:
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
     urges: list[Urge] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
-    difficulties: list[Difficulty] = field(default_factory=list)
-    coordinations: list[Coordination] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    interviews: list[Interview] = field(default_factory=list)
+    difficulties: list[Difficulty] = field(default_factory=list, metadata=OMIT)
+    coordinations: list[Coordination] = field(default_factory=list, metadata=OMIT)
+    notices: list[Notice] = field(default_factory=list, metadata=OMIT)
+    interviews: list[Interview] = field(default_factory=list, metadata=OMIT)
     schema_version: int = SCHEMA_VERSION
 
     @property

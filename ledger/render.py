@@ -147,6 +147,8 @@ def task_detail(a, commits: list | None = None):
             if c.requested_due and c.requested_due != c.new_due:
                 step += f" 申请 {c.requested_due}"
             step += f" 批准 {c.new_due}" + ("（超时，" + c.approved_by + " 批准）" if c.late else "")
+            if not c.requested_due:
+                step = step.replace(" 批准 ", " ")
             chain.append(step)
         rows.append(("时限链", " → ".join(chain)))
     if t.tags:
@@ -179,7 +181,7 @@ def task_detail(a, commits: list | None = None):
             [(p.on, p.text, "" if p.percent is None else f"{p.percent}%", p.by) for p in t.progress])
     kinds = {"extend": "延期", "recompute": "重算", "resume": "暂缓顺延", "redirect": "按新办法"}
     section("时限变更", ("日期", "类型", "原时限", "申请", "批准", "原因", "批准领导", "经办人"),
-            [(c.on, kinds.get(c.kind, c.kind) + ("（超时）" if c.late else ""), c.old_due, c.requested_due or "",
+            [(c.on, kinds.get(c.kind, c.kind) + ("（超时）" if c.late else ""), c.old_due, c.requested_due or c.new_due,
               c.new_due, c.reason, c.approved_by, c.by) for c in t.deadline_changes])
     section("催办督办", ("日期", "编号", "类别", "说明", "经办人"),
             [(u.on, u.number, URGE_LEVELS.get(u.level, u.level), u.note, u.by) for u in t.urges])

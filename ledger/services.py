@@ -417,7 +417,7 @@ def urge(env: Env, task_id: str, level: str, note: str | None) -> Task:
 
 
 def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str,
-           approved_by: str | None = None, late: bool = False) -> Task:
+           approved_by: str | None = None, late: bool = False, grant: str | None = None) -> Task:
     if bool(to) == bool(by_span):
         raise UsageError("请给出 --to 新日期 或 --by 期限 其中之一", "如 --to 2026-12-31 或 --by 10wd")
     reason = clean(reason, "延期原因", required=True, multiline=True)
@@ -428,6 +428,7 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
     clerk = env.ledger().clerk(env.by).name
     span = parse_span(by_span) if by_span else None
     target = parse_date(to, "--to 日期") if to else None
+    granted = parse_date(grant, "--grant 日期") if grant else None
     decided: list[Due] = []
 
     def apply(task: Task) -> Task:
@@ -435,9 +436,14 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
             new_due = cal.add_span(task.due, span)
         else:
             new_due = Due(target or task.due, False)
+        requested = None
+        if granted is not None and granted != new_due.date:
+            # The office granted another date than the unit asked for: keep both.
+            requested, new_due = new_due.date, Due(granted, new_due.provisional and granted > new_due.date)
         decided.append(new_due)
         change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk,
-                                requested_due=new_due.date, late=late, approved_by=approved_by)
+                                rule=str(span) if span is not None and requested is None else "",
+                                requested_due=requested, late=late, approved_by=approved_by)
         return rules.extend(task, new_due, change)
 
     new = _change(env, task_id, apply, "extend",
@@ -453,11 +459,14 @@ def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> 
     """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
     tasks = []
     for rel, value in env.ledger().load_all(progress).items():
-        if isinstance(value, Exception):
-            line = getattr(value, "line", 1)
-            env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
-            continue
-        tasks.append(codec.task_from_plain(value))
+        if not isinstance(value, Exception):
+            try:
+                tasks.append(codec.task_from_plain(value))
+                continue
+            except codec.FormatError as e:  # cached under older, laxer rules
+                value = e
+        line = getattr(value, "line", 1)
+        env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
     return tasks
 
 
@@ -534,6 +543,30 @@ def log(env: Env, task_id: str):
 
 
 # -- calendar ----------------------------------------------------------------------
+def _replay(task: Task, cal: Calendar) -> Due | None:
+    """The deadline counted again: the rule from the assigned date, then each `extend --by`
+    from the deadline it replaced; None when a step was never recorded as a SPAN."""
+    if task.deadline_rule:
+        due = cal.add_span(task.assigned_on, parse_span(task.deadline_rule))
+    else:
+        first = next((c.old_due for c in task.deadline_changes if c.kind == "extend"), task.due)
+        if first is None:
+            return None
+        due = Due(first, False)
+    for c in task.deadline_changes:
+        if c.kind != "extend":
+            continue  # earlier recomputations are replaced by this one
+        if c.rule:
+            step = cal.add_span(due.date, parse_span(c.rule))
+            due = Due(step.date, due.provisional or step.provisional, step.unknown_years)
+        else:
+            due = Due(c.new_due, False)  # granted as a date (--to)
+    # A provisional deadline last set by an extension without a SPAN came from a file
+    # written before `rule` was recorded: there is nothing to count again.
+    last = [c for c in task.deadline_changes if c.kind == "extend"]
+    return None if last and not last[-1].rule else due
+
+
 def recompute(env: Env) -> list[Task]:
     """Recompute the provisional deadlines of unfinished tasks now that the year is known."""
     ledger = env.ledger()
@@ -544,15 +577,8 @@ def recompute(env: Env) -> list[Task]:
         for task in load_tasks(env):
             if not task.due_provisional or task.status not in ("open", "reported", "suspended"):
                 continue
-            if not task.deadline_rule:
-                continue
-            # Extensions count from the deadline they replaced; start from the last base.
-            start, span = task.assigned_on, task.deadline_rule
-            ext = [c for c in task.deadline_changes if c.kind == "extend"]
-            if ext:
-                continue  # an extension's date was granted as a date; it is not recomputed
-            due = cal.add_span(start, parse_span(span))
-            if due.provisional:
+            due = _replay(task, cal)
+            if due is None or due.provisional:
                 continue
             fresh = ledger.read_task(task.id)
             if due.date != fresh.due:

@@ -84,10 +84,14 @@ def test_extension_before_deadline_keeps_the_chain(ledger, run):
     task = run("show", tid, "--format", "json").json()
     assert task["due"] == "2026-12-07"
     chain = [(c["old_due"], c["requested_due"], c["new_due"], c["late"]) for c in task["deadline_changes"]]
-    assert chain == [("2026-11-20", "2026-11-30", "2026-11-30", False),
-                     ("2026-11-30", "2026-12-07", "2026-12-07", False)]
+    assert chain == [("2026-11-20", None, "2026-11-30", False),
+                     ("2026-11-30", None, "2026-12-07", False)]
+    # the office grants less than the unit asked for: both dates are kept
+    run("extend", tid, "--to", "2026-12-31", "--grant", "2026-12-18", "--reason", "再申请", today="2026-12-01")
+    c = run("show", tid, "--format", "json").json()["deadline_changes"][-1]
+    assert (c["requested_due"], c["new_due"]) == ("2026-12-31", "2026-12-18")
     shown = run("show", tid).out
-    assert "原定 2026-11-20" in shown and "2026-12-07" in shown
+    assert "原定 2026-11-20 → 延期 2026-11-30 → 延期 2026-12-07 → 延期 申请 2026-12-31 批准 2026-12-18" in shown
 
 
 def test_extension_after_deadline_needs_approval_and_is_marked_late(ledger, run, refuse):
