@@ -137,3 +137,13 @@ def test_installed_console_script_runs_the_workflow(ledger, run, tmp_path):
     assert p.returncode == 0, p.stderr
     p = sh("milestone", "done", tid, "1")
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "时间节点" in p.stderr
+
+
+def test_monthly_report_marks_late_extensions_and_urge_numbers(ledger, run):
+    tid = add(run, "甲", "--on", "2026-11-02", "--due", "2026-11-18")
+    run("urge", tid, "-q")
+    run("extend", tid, "--to", "2026-11-30", "--reason", "来不及", "--approved-by", "李副市长", "--late")
+    rep = run("report", "monthly", "--month", "2026-11", "--format", "json").json()
+    ext = [e for e in rep["extensions"] if e["id"] == tid][0]
+    assert ext["late"] is True and ext["approved_by"] == "李副市长"
+    assert "【超时，李副市长批准】" in run("report", "monthly", "--month", "2026-11").out
