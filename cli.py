@@ -100,6 +100,9 @@ def add(
     milestone: Annotated[Optional[list[str]], typer.Option("--milestone", help="时间节点 日期:内容 或 期限:内容，可重复", metavar="DATE:TEXT")] = None,
     tag: Annotated[Optional[list[str]], typer.Option("--tag", help="标签，可重复", metavar="TAG")] = None,
     description: Annotated[Optional[str], typer.Option("--description", help="事项说明", metavar="TEXT")] = None,
+    parent: Annotated[Optional[str], typer.Option("--parent", help="上级事项编号（任务分解）；子事项时限不得晚于上级", metavar="ID")] = None,
+    new_unit: Annotated[bool, typer.Option("--new-unit", help="单位不在名录中时，一并加入单位名录")] = False,
+    report: Annotated[Optional[str], typer.Option("--report", help="进展报送周期：monthly:3wd 每月前3个工作日、quarterly:5wd 季度结束后5个工作日、weekly:1wd；可加 :from=2026-04", metavar="CYCLE")] = None,
     fmt: Annotated[TextFmt, typer.Option("--format", help="输出格式")] = TextFmt.text,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -113,10 +116,11 @@ def add(
 
     env = _env(ledger, by=by)
     spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
-                            milestone, tag, description)
+                            milestone, tag, description, parent, new_unit, report)
     task = services.add(env, spec)
     if fmt == TextFmt.json:
-        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
+                            services.lag_points(env))
         _out(dumps(task_json(a)))
         return
     _out(f"已交办：{task.title}（牵头单位 {task.lead_unit}，时限 {task.due}{'，暂定' if task.due_provisional else ''}）")
@@ -136,7 +140,8 @@ def show(
 
     env = _env(ledger, as_of)
     task = services.get(env, task_id)
-    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env))
+    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
+                        services.lag_points(env))
     if fmt == ShowFmt.json:
         _out(dumps(task_json(a)))
     else:
@@ -168,6 +173,8 @@ def list_(
     overdue: Annotated[bool, typer.Option("--overdue", help="只看逾期的")] = False,
     light: Annotated[Optional[str], typer.Option("--light", help="预警灯：red 红、yellow 黄、green 绿", metavar="red|yellow|green")] = None,
     due_before: Annotated[Optional[str], typer.Option("--due-before", help="时限早于该日", metavar="DATE")] = None,
+    milestone_overdue: Annotated[bool, typer.Option("--milestone-overdue", help="只看有时间节点已过期未完成的")] = False,
+    tree: Annotated[bool, typer.Option("--tree", help="按任务分解显示上下级树")] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
     ledger: LedgerOpt = None,
@@ -176,8 +183,12 @@ def list_(
     from ledger import services
 
     env = _env(ledger, as_of)
-    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_))
+    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
+                                                milestone_overdue))
     items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
+    if tree:
+        _emit_tree(items, fmt)
+        return
     _emit_list(items, fmt, "督查事项")
 
 
@@ -202,30 +213,43 @@ def progress(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
     on: OnOpt = None,
+    percent: Annotated[Optional[int], typer.Option("--percent", help="完成进度 0–100，与序时进度比较，落后过多亮黄灯", metavar="N")] = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """记录一条进展。"""
+    """记录一条进展（可带完成百分比）。"""
     from ledger import services
 
-    task = services.progress(_env(ledger, by=by), task_id, text, on)
+    task = services.progress(_env(ledger, by=by), task_id, text, on, percent)
     _done(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
 @app.command()
 def urge(
-    task_id: IdArg,
+    task_id: Annotated[Optional[str], typer.Argument(help="事项编号；用 --overdue 时不写", metavar="ID")] = None,
     level: Annotated[str, typer.Option("--level", help="remind 催办单，supervise 督办单", metavar="remind|supervise")] = "remind",
     note: NoteOpt = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="对全部逾期的在办事项发单（一次提交）")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印催办单正文")] = False,
+    as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """对事项发催办单（remind）或督办单（supervise）。"""
-    from ledger import services
+    """发催办单（remind）或督办单（supervise），统一编号（如 催〔2026〕12号），并打印单子正文。
+
+    正文模板可由台账的 templates/urge_remind.txt、templates/urge_supervise.txt 覆盖。
+    """
+    from ledger import workflow
     from ledger.model import URGE_LEVELS
 
-    task = services.urge(_env(ledger, by=by), task_id, level, note)
-    _done(f"已对 {task.id} {URGE_LEVELS[level]}（第 {len(task.urges)} 次）")
+    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue)
+    if not issued:
+        _done("没有逾期的在办事项，未发单")
+        return
+    for task, text in issued:
+        if not quiet:
+            _out(text.rstrip("\n") + "\n")
+        _out(f"已对 {task.id} {URGE_LEVELS[level]}：{task.urges[-1].number}")
 
 
 @app.command()
@@ -235,13 +259,17 @@ def extend(
     to: Annotated[Optional[str], typer.Option("--to", help="新的办结时限 YYYY-MM-DD", metavar="DATE")] = None,
     by_span: Annotated[Optional[str], typer.Option("--by", help="从原时限起顺延，如 10wd、1m", metavar="SPAN")] = None,
     clerk: Annotated[Optional[str], typer.Option("--clerk", help="经办人姓名（默认取 git user.name）", metavar="NAME")] = None,
+    approved_by: Annotated[Optional[str], typer.Option("--approved-by", help="批准超时延期的领导（与 --late 一起用）", metavar="NAME")] = None,
+    late: Annotated[bool, typer.Option("--late", help="时限已过，经领导批准的超时延期（记为超时）")] = False,
+    grant: Annotated[Optional[str], typer.Option("--grant", help="批准的时限与申请的不同时，批准的日期 YYYY-MM-DD", metavar="DATE")] = None,
+    as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
 ) -> None:
-    """延期：须在时限届满前（含当日）提出并说明原因，超期后申请会被拒绝。"""
+    """延期：须在时限届满前（含当日）提出并说明原因；超期后只有加 --approved-by 领导 --late 才记为超时延期。"""
     from ledger import services
 
-    task = services.extend(_env(ledger, by=clerk), task_id, to, by_span, reason)
-    _done(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}")
+    task = services.extend(_env(ledger, as_of, clerk), task_id, to, by_span, reason, approved_by, late, grant)
+    _done(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}" + ("（超时延期）" if late else ""))
 
 
 @app.command()
@@ -323,14 +351,26 @@ def log(
 
 
 @app.command()
-def check(ledger: LedgerOpt = None) -> None:
+def check(
+    strict: Annotated[bool, typer.Option("--strict", help="再查交办是否超时、单位是否在名录中、答复是否超时")] = False,
+    ledger: LedgerOpt = None,
+) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
     from ledger import checks
     from ledger.render import rebuild_progress
 
     env = _env(ledger)
     led = env.ledger()
-    problems = checks.run(led.root, led.load_all(rebuild_progress()))
+    tiers = list(checks.CHECKS)
+    if strict:
+        from ledger import workflow
+
+        tiers += [*checks.STRICT, workflow.check_unknown_units(led.config)]
+    loaded = led.load_all(rebuild_progress())
+    problems = checks.run(led.root, loaded, tiers)
+    if strict:
+        for whole in checks.STRICT_LEDGER:
+            problems += whole(led.root, loaded)
     for p in problems:
         _out(str(p))
     if problems:
@@ -615,6 +655,221 @@ def _progress_bar(what: str):
             yield tick
 
     return bar()
+
+
+# -- workflow (issue 3) -------------------------------------------------------------
+def _emit_tree(items: list, fmt: Fmt) -> None:
+    from ledger.render import dumps, light_text, task_json
+    from ledger.workflow import tree_order
+
+    ordered = tree_order(items)
+    if fmt != Fmt.table:
+        _out(dumps([{**task_json(a), "depth": depth} for depth, a in ordered]))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"任务分解（{len(items)} 项）", header_style="bold")
+    for c in ("编号", "预警", "事项", "牵头单位", "时限", "状态"):
+        table.add_column(c, no_wrap=c != "事项")
+    from ledger.model import STATUS_LABELS
+
+    for depth, a in ordered:
+        t = a.task
+        table.add_row(t.id, light_text(a.light), ("　" * depth + ("└ " if depth else "")) + t.title,
+                      t.lead_unit, str(t.due or ""), STATUS_LABELS[t.status])
+    _print(table)
+
+
+@app.command()
+def suspend(
+    task_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="暂缓原因（必填）", metavar="TEXT")],
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """暂缓执行：暂缓期间不计逾期，恢复时按暂缓的工作日数顺延时限。"""
+    from ledger import workflow
+
+    task = workflow.suspend(_env(ledger, by=by), task_id, reason, on)
+    _done(f"{task.id} 已暂缓")
+
+
+@app.command()
+def resume(
+    task_id: IdArg,
+    shift: Annotated[bool, typer.Option("--shift", help="时限按暂缓的工作日数顺延（默认）")] = True,
+    to: Annotated[Optional[str], typer.Option("--to", help="改为新的办结时限 YYYY-MM-DD（代替顺延）", metavar="DATE")] = None,
+    on: OnOpt = None,
+    note: NoteOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """恢复办理暂缓的事项：时限顺延暂缓的工作日数，或用 --to 重新确定。"""
+    from ledger import workflow
+
+    task = workflow.resume(_env(ledger, by=by), task_id, to, on, note)
+    _done(f"{task.id} 已恢复办理，时限 {task.due}")
+
+
+@app.command("report-difficulty")
+def report_difficulty(
+    task_id: IdArg,
+    text: Annotated[str, typer.Argument(help="难以执行的情况和原因", metavar="TEXT")],
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """责任单位反馈决定难以执行（应在决定后 5 个工作日内）；督查室须在 3 个工作日内答复。"""
+    from ledger import workflow
+
+    task = workflow.report_difficulty(_env(ledger, by=by), task_id, text, on)
+    d = task.difficulties[-1]
+    late = f"（迟于应反馈期限 {d.report_due}）" if d.report_due and d.on > d.report_due else ""
+    _done(f"已记录 {task.id} 难以执行的反馈{late}，请于 {d.answer_due} 前答复（taizhang answer）")
+
+
+@app.command()
+def answer(
+    task_id: IdArg,
+    decision: Annotated[str, typer.Argument(help="continue 继续执行、suspend 暂缓执行、redirect 按新的办法执行", metavar="continue|suspend|redirect")],
+    note: NoteOpt = None,
+    to: Annotated[Optional[str], typer.Option("--to", help="按新的办法执行时的新时限 YYYY-MM-DD", metavar="DATE")] = None,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """答复难以执行的反馈：继续执行、暂缓执行（事项转为暂缓）或按新的办法执行。"""
+    from ledger import workflow
+    from ledger.model import DIFFICULTY_ANSWERS
+
+    task = workflow.answer(_env(ledger, by=by), task_id, decision, note, on, to)
+    _done(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
+
+
+milestone_app = typer.Typer(help="时间节点：增加、完成。", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(milestone_app, name="milestone")
+
+
+@milestone_app.command("add")
+def milestone_add(
+    task_id: IdArg,
+    spec: Annotated[str, typer.Argument(help="日期:内容 或 期限:内容（期限从交办日期起算），如 2026-06-30:完成招标", metavar="DATE|SPAN:TEXT")],
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """给事项增加一个时间节点；节点过期未完成时亮黄灯。"""
+    from ledger import workflow
+
+    task = workflow.milestone_add(_env(ledger, by=by), task_id, spec)
+    _done(f"已为 {task.id} 增加时间节点（共 {len(task.milestones)} 个）")
+
+
+@milestone_app.command("done")
+def milestone_done(
+    task_id: IdArg,
+    n: Annotated[int, typer.Argument(help="时间节点序号（见 taizhang show）", metavar="N")],
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """登记第 N 个时间节点已完成。"""
+    from ledger import workflow
+
+    task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
+    _done(f"{task.id} 第 {n} 个时间节点已完成")
+
+
+@app.command()
+def escalate(
+    task_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="协调层级：office 办公室、deputy 分管领导、head 主要领导", metavar="office|deputy|head")],
+    note: Annotated[str, typer.Option("--note", help="协调情况（必填）", metavar="TEXT")],
+    resolved: Annotated[bool, typer.Option("--resolved", help="本次协调已解决问题")] = False,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录一次协调及其层级；两次协调仍未解决时，show 和 check --strict 提示须书面上报。"""
+    from ledger import workflow
+    from ledger.rules import written_report_due
+
+    task = workflow.escalate(_env(ledger, by=by), task_id, to, note, resolved, on)
+    _done(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
+    if written_report_due(task):
+        _out("提示：已两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议")
+
+
+@app.command()
+def notice(
+    task_id: IdArg,
+    due: Annotated[Optional[str], typer.Option("--due", help="整改期限 YYYY-MM-DD", metavar="DATE")] = None,
+    within: Annotated[Optional[str], typer.Option("--within", help="整改期限，如 10wd", metavar="SPAN")] = None,
+    note: NoteOpt = None,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """下达督查通知书（统一编号，如 督通〔2026〕1号），责令限期整改。"""
+    from ledger import workflow
+
+    task = workflow.notice(_env(ledger, as_of, by), task_id, due, within, note)
+    n = task.notices[-1]
+    _done(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
+
+
+@app.command()
+def interview(
+    task_id: IdArg,
+    person: Annotated[str, typer.Option("--person", help="被约谈人（单位分管负责人）", metavar="NAME")],
+    note: NoteOpt = None,
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """记录约谈；同一人一年内被约谈两次的，check --strict 提示通报批评。"""
+    from ledger import workflow
+
+    env = _env(ledger, by=by)
+    task = workflow.interview(env, task_id, person, note, on)
+    i = task.interviews[-1]
+    _done(f"已记录约谈 {i.person}（{task.id}）")
+    times = workflow.interview_count(env, i.person, i.on.year)
+    if times >= 2:
+        _out(f"提示：{i.person} {i.on.year} 年内已被约谈 {times} 次，应予通报批评")
+
+
+@app.command("due-reports")
+def due_reports(
+    as_of: AsOfOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """列出当前应报未报的进展（按 add --report 的周期）：应报为黄灯，超期未报为红灯。"""
+    from ledger import workflow
+    from ledger.render import dumps
+
+    items = workflow.due_reports(_env(ledger, as_of))
+    rows = [{"id": r.task.id, "title": r.task.title, "lead_unit": r.task.lead_unit, "report_cycle": r.task.report_cycle,
+             "period_after": r.period_after.isoformat(), "due": r.due.isoformat(), "state": r.state,
+             "light": "red" if r.state == "missed" else "yellow"} for r in items]
+    if fmt == Fmt.json:
+        _out(dumps(rows))
+        return
+    if fmt == Fmt.csv:
+        from ledger.render import csv_text
+
+        _out(csv_text(rows, ("id", "title", "lead_unit", "report_cycle", "period_after", "due", "state")))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"应报进展（{len(rows)} 项）", header_style="bold")
+    for c in ("编号", "牵头单位", "事项", "周期", "应报期限", "情况"):
+        table.add_column(c)
+    for r in rows:
+        table.add_row(r["id"], r["lead_unit"], r["title"], r["report_cycle"], r["due"],
+                      "超期未报" if r["state"] == "missed" else "待报")
+    _print(table)
 
 
 # -- the one place errors become exit codes ------------------------------------------

@@ -41,7 +41,8 @@ def overdue_rows(rep: Report) -> list[tuple]:
 
 
 def extension_rows(rep: Report) -> list[tuple]:
-    return [(e["id"], e["title"], e["lead_unit"], e["on"], e["old_due"], e["new_due"], e["reason"])
+    return [(e["id"], e["title"], e["lead_unit"], e["on"], e["old_due"], e["new_due"],
+             (f"【超时，{e.get('approved_by', '')}批准】" if e.get("late") else "") + e["reason"])
             for e in rep.extensions]
 
 

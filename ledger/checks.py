@@ -125,3 +125,61 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
             for key, message in findings:
                 problems.append(Problem(rel, key_line(text, key), message))
     return problems
+
+
+# -- strict tier (check --strict): the office's own deadlines and directories ----------
+def check_assign_late(rel: str, plain: dict, task: Task) -> list[Finding]:
+    """The 交办单 is due within the source's span of the meeting or 批示 [004 §三.4]."""
+    if task.assign_due is None or task.registered_on is None or task.registered_on <= task.assign_due:
+        return []
+    days = (task.registered_on - task.assign_due).days
+    return [("registered_on", f"交办迟了 {days} 天：{task.source} {task.assigned_on} 的交办单应于 "
+             f"{task.assign_due} 前印发，实际登记于 {task.registered_on}")]
+
+
+def check_difficulty_answer(rel: str, plain: dict, task: Task) -> list[Finding]:
+    """A 难以执行 report should be answered within 3 workdays [000 §二]."""
+    found = []
+    for d in task.difficulties:
+        if d.answer and d.answered_on and d.answer_due and d.answered_on > d.answer_due:
+            found.append(("difficulties", f"难以执行的反馈（{d.on}）答复迟于 {d.answer_due}（{d.answered_on} 答复）"))
+    return found
+
+
+STRICT: list[Callable[[str, dict, Task], list[Finding]]] = [
+    check_assign_late,
+    check_difficulty_answer,
+]
+
+
+def check_written_report(rel: str, plain: dict, task: Task) -> list[Finding]:
+    from .rules import written_report_due
+
+    if written_report_due(task):
+        return [("coordinations", "经两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议 [003 §二(一)]")]
+    return []
+
+
+STRICT.append(check_written_report)
+
+
+def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[Problem]:
+    """The same person 约谈 twice in a calendar year is to be 通报批评 [003 §三(四)]."""
+    seen: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for rel, value in loaded.items():
+        if isinstance(value, Exception):
+            continue
+        task = task_from_plain(value)
+        for i in task.interviews:
+            seen.setdefault((i.person, i.on.year), []).append((rel, f"{task.id} {i.on}"))
+    problems = []
+    for (person, year), where in sorted(seen.items()):
+        if len(where) >= 2:
+            rel = where[-1][0]
+            line = key_line((root / rel).read_text(encoding="utf-8"), "interviews")
+            problems.append(Problem(rel, line, f"{person} {year} 年内被约谈 {len(where)} 次（"
+                                    + "、".join(w for _, w in where) + "），应予通报批评 [003 §三(四)]"))
+    return problems
+
+
+STRICT_LEDGER = [interviewed_twice]

@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from typing import Any
 
 from .model import (
+    READ_VERSIONS,
     SCHEMA_VERSION,
+    Coordination,
     DeadlineChange,
+    Difficulty,
+    Interview,
+    Notice,
     DoneReport,
     Event,
     Milestone,
@@ -26,10 +31,12 @@ MAX_FILE_BYTES = 256 * 1024
 # The fixed order of a task file's keys: identity, assignment, deadline, then records.
 TASK_KEYS = (
     "schema_version", "id", "title", "description", "status",
-    "source", "ref", "lead_unit", "units", "leader", "contact",
-    "assigned_on", "registered_on", "deadline_rule", "due", "due_provisional",
+    "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
+    "assigned_on", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
+    "report_cycle",
     "milestones", "tags", "progress", "done", "verification",
-    "deadline_changes", "urges", "events",
+    "deadline_changes", "urges", "events", "difficulties",
+    "coordinations", "notices", "interviews",
 )
 _RECORDS = {
     "milestones": Milestone,
@@ -39,8 +46,15 @@ _RECORDS = {
     "deadline_changes": DeadlineChange,
     "urges": Urge,
     "events": Event,
+    "difficulties": Difficulty,
+    "coordinations": Coordination,
+    "notices": Notice,
+    "interviews": Interview,
 }
-_DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
+_NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on"}
+_DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due"} | _NULL_DATE_KEYS
+_BOOL_KEYS = {"late", "resolved"}
+_INT_KEYS = {"percent"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
 # Characters that YAML or terminals treat specially and that no clerk types on purpose;
@@ -189,7 +203,15 @@ def _record(cls, raw: Any, key: str):
     kwargs = {}
     for name, value in raw.items():
         if name in _DATE_KEYS:
-            kwargs[name] = None if value is None and name == "done_on" else _date(value, f"{key}.{name}")
+            kwargs[name] = None if value is None and name in _NULL_DATE_KEYS else _date(value, f"{key}.{name}")
+        elif name in _INT_KEYS:
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100):
+                raise FormatError(f"{key}.{name} 应为 0 到 100 的整数")
+            kwargs[name] = value
+        elif name in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise FormatError(f"{key}.{name} 应为 true 或 false")
+            kwargs[name] = value
         else:
             kwargs[name] = _str(value, f"{key}.{name}")
     try:
@@ -214,7 +236,7 @@ def task_from_plain(raw: Any) -> Task:
     if missing:
         raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
     version = raw.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or version not in READ_VERSIONS:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
     kw: dict[str, Any] = {"schema_version": version}
     for key in TASK_KEYS[1:]:
@@ -237,7 +259,7 @@ def task_from_plain(raw: Any) -> Task:
             if not isinstance(value, list):
                 raise FormatError(f"{key} 应为列表")
             kw[key] = [_str(v, key) for v in value]
-        elif key in ("assigned_on", "registered_on", "due"):
+        elif key in ("assigned_on", "registered_on", "assign_due", "due"):
             kw[key] = None if value is None else _date(value, key)
         elif key == "due_provisional":
             if not isinstance(value, bool):
@@ -305,6 +327,11 @@ def _scalar(value: Any) -> str:
     return json.dumps(s, ensure_ascii=False)
 
 
+def _empty(value: Any) -> bool:
+    """Nothing worth writing: 0 is a value (0 %), False and "" and [] are not."""
+    return value is None or value is False or value == "" or value == []
+
+
 def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
     if hasattr(value, "__dataclass_fields__"):
         out.append(f"{indent}{key}:")
@@ -319,7 +346,7 @@ def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
             if hasattr(item, "__dataclass_fields__"):
                 first = True
                 for f in fields(item):
-                    if f.metadata.get("omit_empty") and not getattr(item, f.name):
+                    if f.metadata.get("omit_empty") and _empty(getattr(item, f.name)):
                         continue
                     sub: list[str] = []
                     _emit(f.name, getattr(item, f.name), indent + "    ", sub)
@@ -333,11 +360,24 @@ def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
         out.append(f"{indent}{key}: {_scalar(value)}")
 
 
+def upgraded(task: Task) -> Task:
+    """The task in the current format: a file read as version 1 is written back as version 2."""
+    if task.schema_version != SCHEMA_VERSION:
+        task = replace(task, schema_version=SCHEMA_VERSION)
+    return task
+
+
+_OMIT_KEYS = {f.name for f in fields(Task) if f.metadata.get("omit_empty")}
+
+
 def task_to_yaml(task: Task) -> bytes:
     """The canonical file text: fixed key order, dates bare, Chinese unescaped."""
     out: list[str] = []
     for key in TASK_KEYS:
-        _emit(key, getattr(task, key), "", out)
+        value = getattr(task, key)
+        if key in _OMIT_KEYS and _empty(value):
+            continue
+        _emit(key, value, "", out)
     return ("\n".join(out) + "\n").encode("utf-8")
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 Date = dt.date
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: parent, deadline basis, 交办 deadline, numbered urges, difficulties
+READ_VERSIONS = (1, 2)
 
 STATUSES = ("open", "reported", "closed", "suspended", "cancelled")
 STATUS_LABELS = {
@@ -21,6 +22,15 @@ STATUS_LABELS = {
 LIGHT_LABELS = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", None: "—"}
 METHODS = {"onsite": "现场核验", "document": "书面核验"}
 URGE_LEVELS = {"remind": "催办", "supervise": "督办"}
+URGE_PREFIX = {"remind": "催", "supervise": "督"}
+DIFFICULTY_ANSWERS = {"continue": "继续执行", "suspend": "暂缓执行", "redirect": "按新的办法执行"}
+ESCALATION_LEVELS = {"office": "办公室", "deputy": "分管领导", "head": "主要领导"}
+REPORT_CYCLES = {"weekly": "每周", "monthly": "每月", "quarterly": "每季度"}
+EVENT_LABELS = {"reopen": "退回重办", "cancel": "撤销", "suspend": "暂缓", "resume": "恢复办理"}
+
+# Fields added in schema version 2 are left out of a file while empty, so files written
+# before they existed stay canonical (no churn in git diffs).
+OMIT = {"omit_empty": True}
 
 ID_RE = re.compile(r"^(\d{4})-(\d{4,6})$")
 
@@ -30,6 +40,7 @@ class Progress:
     on: Date
     text: str
     by: str = ""
+    percent: int | None = field(default=None, metadata=OMIT)  # the unit's estimate, compared with 序时进度
 
 
 @dataclass
@@ -68,6 +79,9 @@ class DeadlineChange:
     # The SPAN of `extend --by`, so `calendar --recompute` can count it again; left out of
     # the file when empty, so files written before it existed stay canonical.
     rule: str = field(default="", metadata={"omit_empty": True})
+    requested_due: Date | None = field(default=None, metadata=OMIT)  # asked for; new_due is what was granted
+    late: bool = field(default=False, metadata=OMIT)  # asked after the deadline, approved by a leader: 超时
+    approved_by: str = field(default="", metadata=OMIT)
 
 
 @dataclass
@@ -76,6 +90,7 @@ class Urge:
     level: str  # remind | supervise
     note: str = ""
     by: str = ""
+    number: str = field(default="", metadata=OMIT)  # 催〔2026〕12号: central per year and level, never reused
 
 
 @dataclass
@@ -83,8 +98,54 @@ class Event:
     """A change of state with a reason: reopen (退办) or cancel (撤销)."""
 
     on: Date
-    action: str
+    action: str  # reopen | cancel | suspend | resume
     reason: str = ""
+    by: str = ""
+
+
+@dataclass
+class Difficulty:
+    """A unit reports a decision hard to execute; the office answers within 3 workdays [000 §二]."""
+
+    on: Date
+    text: str
+    report_due: Date | None = None  # 5 workdays after the decision
+    answer_due: Date | None = None  # 3 workdays after the report
+    answer: str = ""  # continue | suspend | redirect
+    answered_on: Date | None = None
+    note: str = ""
+    by: str = ""
+
+
+@dataclass
+class Coordination:
+    """One attempt to resolve a problem, climbing unit → 办公室 → 分管领导 → 主要领导 [003 §二(一)]."""
+
+    on: Date
+    level: str  # office | deputy | head
+    note: str = ""
+    resolved: bool = False
+    by: str = ""
+
+
+@dataclass
+class Notice:
+    """督查通知书: a seriously late task must be put right by fix_due [003 §三(四)]."""
+
+    on: Date
+    fix_due: Date
+    number: str = ""
+    note: str = ""
+    by: str = ""
+
+
+@dataclass
+class Interview:
+    """约谈 of a unit's deputy head; twice in a calendar year → 通报批评 [003 §三(四)]."""
+
+    on: Date
+    person: str
+    note: str = ""
     by: str = ""
 
 
@@ -102,9 +163,13 @@ class Task:
     contact: str = ""
     source: str = ""
     ref: str = ""
+    parent: str = field(default="", metadata=OMIT)
     registered_on: Date | None = None
+    assign_due: Date | None = field(default=None, metadata=OMIT)  # the 交办单 should have been issued by this day
     deadline_rule: str = ""
+    deadline_basis: str = field(default="", metadata=OMIT)  # the source rule that produced the deadline
     due_provisional: bool = False
+    report_cycle: str = field(default="", metadata=OMIT)  # monthly:3wd, quarterly:5wd, weekly:1wd, optionally :from=YYYY-MM
     milestones: list[Milestone] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
@@ -113,6 +178,10 @@ class Task:
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
     urges: list[Urge] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    difficulties: list[Difficulty] = field(default_factory=list, metadata=OMIT)
+    coordinations: list[Coordination] = field(default_factory=list, metadata=OMIT)
+    notices: list[Notice] = field(default_factory=list, metadata=OMIT)
+    interviews: list[Interview] = field(default_factory=list, metadata=OMIT)
     schema_version: int = SCHEMA_VERSION
 
     @property

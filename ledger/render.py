@@ -9,7 +9,7 @@ import sys
 from typing import Any, Iterable
 
 from .codec import task_to_plain
-from .model import LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
+from .model import DIFFICULTY_ANSWERS, ESCALATION_LEVELS, EVENT_LABELS, LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
 
 LIGHT_STYLE = {"red": "bold red", "yellow": "bold yellow", "green": "green", None: "dim"}
 LIST_FIELDS = (
@@ -38,6 +38,14 @@ def task_json(a) -> dict[str, Any]:
             out["overdue_workdays"] = a.overdue_workdays
             out["workdays_left"] = a.workdays_left
     out["status_label"] = STATUS_LABELS[a.task.status]
+    from .rules import assign_late
+
+    out["assign_late_days"] = assign_late(a.task)
+    from .rules import written_report_due
+
+    out["written_report_due"] = written_report_due(a.task)
+    out["expected_percent"] = getattr(a, "expected_percent", None)
+    out["progress_lag"] = getattr(a, "progress_lag", None)
     return out
 
 
@@ -108,7 +116,9 @@ def task_detail(a, commits: list | None = None):
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     due = "无" if t.due is None else str(t.due) + ("（暂定：该年节假日安排尚未录入）" if t.due_provisional else "")
-    if t.deadline_rule:
+    if t.deadline_basis:
+        due += f"（依据 {t.deadline_basis}）"
+    elif t.deadline_rule:
         due += f"（规则 {t.deadline_rule}）"
     rows = [
         ("编号", t.id), ("事项", t.title), ("状态", STATUS_LABELS[t.status]),
@@ -118,6 +128,37 @@ def task_detail(a, commits: list | None = None):
         ("牵头领导", t.leader or "—"), ("责任人", t.contact or "—"),
         ("交办日期", str(t.assigned_on)), ("办结时限", due),
     ]
+    if t.parent:
+        rows.append(("上级事项", t.parent))
+    if t.report_cycle:
+        rows.append(("报送周期", t.report_cycle))
+    if getattr(a, "progress_lag", None) is not None:
+        done_pct = [p.percent for p in t.progress if p.percent is not None][-1]
+        rows.append(("完成进度", f"{done_pct}%（序时进度 {a.expected_percent}%，"
+                     + (f"落后 {a.progress_lag} 个百分点）" if a.progress_lag > 0 else "不落后）")))
+    from .rules import written_report_due
+
+    if written_report_due(t):
+        rows.append(("须书面上报", "经两次以上协调仍未解决，须书面上报协调情况、原因和意见建议"))
+    if t.assign_due:
+        from .rules import assign_late
+
+        late = assign_late(t)
+        note = f"应于 {t.assign_due} 前印发交办单，登记于 {t.registered_on}"
+        rows.append(("交办时限", note + (f"，交办迟了 {late} 天" if late else "，按时")))
+    changes = [c for c in t.deadline_changes if c.kind != "recompute"]
+    if changes:
+        first = t.deadline_changes[0].old_due
+        chain = [f"原定 {first}"]
+        for c in changes:
+            step = {"extend": "延期", "resume": "暂缓后顺延", "redirect": "按新办法"}.get(c.kind, c.kind)
+            if c.requested_due and c.requested_due != c.new_due:
+                step += f" 申请 {c.requested_due}"
+            step += f" 批准 {c.new_due}" + ("（超时，" + c.approved_by + " 批准）" if c.late else "")
+            if not c.requested_due:
+                step = step.replace(" 批准 ", " ")
+            chain.append(step)
+        rows.append(("时限链", " → ".join(chain)))
     if t.tags:
         rows.append(("标签", "、".join(t.tags)))
     if t.description:
@@ -141,15 +182,35 @@ def task_detail(a, commits: list | None = None):
             tbl.add_row(*[str(x) for x in row])
         parts.append(tbl)
 
-    section("时间节点", ("日期", "内容", "完成"), [(m.due, m.text, m.done_on or "") for m in t.milestones])
-    section("进展", ("日期", "内容", "经办人"), [(p.on, p.text, p.by) for p in t.progress])
-    section("时限变更", ("日期", "原时限", "新时限", "原因", "经办人"),
-            [(c.on, c.old_due, c.new_due, c.reason, c.by) for c in t.deadline_changes])
-    section("催办督办", ("日期", "类别", "说明", "经办人"),
-            [(u.on, URGE_LEVELS.get(u.level, u.level), u.note, u.by) for u in t.urges])
-    section("退办与撤销", ("日期", "动作", "原因", "经办人"),
-            [(e.on, {"reopen": "退回重办", "cancel": "撤销"}.get(e.action, e.action), e.reason, e.by) for e in t.events])
+    section("时间节点", ("序号", "日期", "内容", "完成"),
+            [(i, m.due, m.text, m.done_on or ("未完成（已过期）" if a.task.status == "open" and m.due < _today(a) else ""))
+             for i, m in enumerate(t.milestones, 1)])
+    section("进展", ("日期", "内容", "进度", "经办人"),
+            [(p.on, p.text, "" if p.percent is None else f"{p.percent}%", p.by) for p in t.progress])
+    kinds = {"extend": "延期", "recompute": "重算", "resume": "暂缓顺延", "redirect": "按新办法"}
+    section("时限变更", ("日期", "类型", "原时限", "申请", "批准", "原因", "批准领导", "经办人"),
+            [(c.on, kinds.get(c.kind, c.kind) + ("（超时）" if c.late else ""), c.old_due, c.requested_due or c.new_due,
+              c.new_due, c.reason, c.approved_by, c.by) for c in t.deadline_changes])
+    section("催办督办", ("日期", "编号", "类别", "说明", "经办人"),
+            [(u.on, u.number, URGE_LEVELS.get(u.level, u.level), u.note, u.by) for u in t.urges])
+    section("难以执行的反馈", ("反馈日期", "内容", "应反馈期限", "应答复期限", "答复", "答复日期", "说明"),
+            [(d.on, d.text, d.report_due or "", d.answer_due or "", DIFFICULTY_ANSWERS.get(d.answer, "待答复"),
+              d.answered_on or "", d.note) for d in t.difficulties])
+    section("协调", ("日期", "层级", "情况", "结果", "经办人"),
+            [(c.on, ESCALATION_LEVELS.get(c.level, c.level), c.note, "已解决" if c.resolved else "未解决", c.by)
+             for c in t.coordinations])
+    section("督查通知书", ("日期", "编号", "整改期限", "说明", "经办人"),
+            [(n.on, n.number, n.fix_due, n.note, n.by) for n in t.notices])
+    section("约谈", ("日期", "被约谈人", "说明", "经办人"), [(i.on, i.person, i.note, i.by) for i in t.interviews])
+    section("状态变更", ("日期", "动作", "原因", "经办人"),
+            [(e.on, EVENT_LABELS.get(e.action, e.action), e.reason, e.by) for e in t.events])
     return Group(*parts)
+
+
+def _today(a):
+    import datetime as dt
+
+    return getattr(a, "today", None) or dt.date.today()
 
 
 def log_table(task_id: str, commits: list):

@@ -195,12 +195,13 @@ def build(
                 "supervisions": sum(u.level == "supervise" for u in t.urges),
                 "last_urge": t.urges[-1].on.isoformat() if t.urges else None,
                 "urges": [{"on": u.on.isoformat(), "level": u.level, "label": URGE_LEVELS.get(u.level, u.level),
-                           "note": u.note} for u in t.urges],
+                           "note": u.note, "number": u.number} for u in t.urges],
             })
         for c in exts:
             rep.extensions.append({
                 "id": t.id, "title": t.title, "lead_unit": t.lead_unit, "on": c.on.isoformat(),
                 "old_due": c.old_due.isoformat(), "new_due": c.new_due.isoformat(), "reason": c.reason,
+                "late": c.late, "approved_by": c.approved_by,  # 超时延期 (issue 3)
             })
     rep.overdue.sort(key=lambda o: (-o["overdue_workdays"], o["id"]))
     rep.extensions.sort(key=lambda e: (e["on"], e["id"]))

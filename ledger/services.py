@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from . import codec, rules
 from .context import Env
-from .errors import LedgerError, UsageError
+from .errors import LedgerError, TransitionError, UsageError
 from .model import (
     ID_RE,
     METHODS,
@@ -103,19 +103,34 @@ class Assessed:
     light: str | None
     overdue_workdays: int
     workdays_left: int | None
+    today: Date | None = None
+    expected_percent: int | None = None  # 序时进度
+    progress_lag: int | None = None
     # The task's plain form when it came from the cache: JSON output reuses it as is.
     plain: dict | None = field(default=None, compare=False, repr=False)
 
 
-def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int, plain: dict | None = None) -> Assessed:
+def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
+           lag_points: int = rules.DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
     overdue = rules.overdue_workdays(task, today, cal)
     return Assessed(
         task,
-        rules.light(task, today, cal, warn_workdays, overdue),
+        rules.light(task, today, cal, warn_workdays, overdue, lag_points),
         overdue,
         rules.workdays_left(task, today, cal),
+        today,
+        rules.expected_percent(task, today, cal) if task.status == "open" else None,
+        rules.progress_lag(task, today, cal) if task.status == "open" else None,
         plain,
     )
+
+
+def lag_points(env: Env) -> int:
+    """How many points behind 序时进度 a task may fall before it turns yellow."""
+    value = env.ledger().config.get("progress_lag_points", rules.DEFAULT_LAG_POINTS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise LedgerError("taizhang.yaml 中 progress_lag_points 应为非负整数", "如 progress_lag_points: 20")
+    return value
 
 
 def warn_workdays(env: Env) -> int:
@@ -203,6 +218,9 @@ class NewTask:
     milestones: list[str] | None = None
     tags: list[str] | None = None
     description: str | None = None
+    parent: str | None = None
+    new_unit: bool = False
+    report: str | None = None
 
 
 def source_rules(env: Env) -> dict[str, rules.SourceRule]:
@@ -232,16 +250,22 @@ def add(env: Env, spec: NewTask) -> Task:
     lead = split_units([clean(spec.lead_unit, "牵头单位", required=True)])
     if len(lead) != 1:
         raise UsageError("牵头单位只能有一个", "其余单位请用 --unit 列为责任单位")
-    units = [u for u in split_units(spec.units) if u != lead[0]]
+    from . import workflow
+
+    named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
+    lead = named[:1]
+    units = [u for u in named[1:] if u != lead[0]]
     assigned_on = _date_or_today(spec.on, env.today, "--on 日期")
     if spec.due and spec.within:
         raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
 
     source = clean(spec.source, "来源")
     rule_span: str | None = spec.within
+    basis, assign_due = "", None
     if source:
         rule = rules.resolve_source(source, source_rules(env))
         source = rule.kind
+        assign_due = rules.assign_due(rule, assigned_on, cal)
         if not spec.due and not spec.within:
             rule_span = rules.rule_span(rule, units)
             if rule_span is None:
@@ -249,6 +273,7 @@ def add(env: Env, spec: NewTask) -> Task:
                     f"来源“{rule.kind}”没有统一时限（{rule.basis}）",
                     "请用 --due 日期 或 --within 期限 指定时限",
                 )
+            basis = rules.rule_basis(rule, rule_span)
     if spec.due:
         due = Due(parse_date(spec.due, "--due 日期"), False)
         if due.date < assigned_on:
@@ -260,6 +285,10 @@ def add(env: Env, spec: NewTask) -> Task:
             "没有给出办结时限",
             "请用 --due 日期、--within 期限（如 5wd、1m），或 --source 来源 按规则计算",
         )
+    parent = workflow.check_parent(env, spec.parent, due.date) if spec.parent else ""
+    report_cycle = clean(spec.report, "报送周期")
+    if report_cycle:
+        rules.parse_cycle(report_cycle)
     milestones = []
     for m in spec.milestones or []:
         ms, ms_due = _milestone(m, assigned_on, cal)
@@ -272,7 +301,8 @@ def add(env: Env, spec: NewTask) -> Task:
     task_fields = dict(
         title=title, lead_unit=lead[0], units=units,
         leader=clean(spec.leader, "牵头领导"), contact=clean(spec.contact, "责任人"),
-        source=source, ref=clean(spec.ref, "文号"),
+        source=source, ref=clean(spec.ref, "文号"), parent=parent,
+        assign_due=assign_due, deadline_basis=basis, report_cycle=report_cycle,
         description=clean(spec.description, "事项说明", multiline=True),
         assigned_on=assigned_on, registered_on=env.today,
         deadline_rule=rule_span if not spec.due else "",
@@ -287,8 +317,16 @@ def add(env: Env, spec: NewTask) -> Task:
         body += f"\n办结时限：{task.due}" + ("（暂定）" if task.due_provisional else "")
         if source:
             body += f"\n来源：{source}" + (f"（{task.ref}）" if task.ref else "")
+        if parent:
+            body += f"\n上级事项：{parent}"
+        files = {ledger.task_path(task_id): codec.task_to_yaml(task)}
+        if new_config is not None:
+            from .store import CONFIG_FILE
+
+            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(new_config)
+            body += "\n单位名录新增：" + "、".join(u for u in new_config["units"] if u not in (ledger.config.get("units") or []))
         ledger.commit(
-            {ledger.task_path(task_id): codec.task_to_yaml(task)},
+            files,
             _message(f"交办 {task_id} {_short(title)}", "add", [task_id], body),
             clerk,
         )
@@ -312,14 +350,14 @@ def _change(
     clerk = ledger.clerk(env.by)
     with ledger.locked():
         task = ledger.read_task(task_id)
-        new = apply(task)
+        new = codec.upgraded(apply(task))
         ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
     return new
 
 
-def progress(env: Env, task_id: str, text: str, on: str | None) -> Task:
+def progress(env: Env, task_id: str, text: str, on: str | None, percent: int | None = None) -> Task:
     text = clean(text, "进展内容", required=True, multiline=True)
-    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name)
+    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
     return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
                    lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
 
@@ -338,8 +376,21 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
         _date_or_today(on, env.today, "--on 日期"), clean(verified_by, "核验人", required=True),
         method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
     )
+    separate = env.ledger().config.get("separation_of_duties", True)
+
+    def apply(t: Task) -> Task:
+        from . import workflow
+
+        if separate:
+            rules.separation_of_duties(t, verification.verified_by)
+        kids = workflow.open_children(env, t.id)
+        if kids:
+            raise TransitionError(f"{t.id} 还有未办结的子事项：{'、'.join(k.id for k in kids)}",
+                                  "子事项全部销号或撤销后，上级事项才能销号")
+        return rules.close(t, verification)
+
     return _change(
-        env, task_id, lambda t: rules.close(t, verification), "close",
+        env, task_id, apply, "close",
         lambda t: f"销号 {t.id} {_short(t.title)}",
         f"核验人：{verification.verified_by}（{METHODS[method]}，{verification.on}）"
         + (f"\n{verification.note}" if verification.note else ""),
@@ -368,14 +419,19 @@ def urge(env: Env, task_id: str, level: str, note: str | None) -> Task:
                    lambda t: f"{URGE_LEVELS[level]} {t.id} {_short(t.title)}", entry.note)
 
 
-def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str) -> Task:
+def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str,
+           approved_by: str | None = None, late: bool = False, grant: str | None = None) -> Task:
     if bool(to) == bool(by_span):
         raise UsageError("请给出 --to 新日期 或 --by 期限 其中之一", "如 --to 2026-12-31 或 --by 10wd")
     reason = clean(reason, "延期原因", required=True, multiline=True)
+    approved_by = clean(approved_by, "批准领导")
+    if late and not approved_by:
+        raise UsageError("超时延期须写明批准的领导", "请加 --approved-by 领导姓名")
     cal = env.ledger().calendar
     clerk = env.ledger().clerk(env.by).name
     span = parse_span(by_span) if by_span else None
     target = parse_date(to, "--to 日期") if to else None
+    granted = parse_date(grant, "--grant 日期") if grant else None
     decided: list[Due] = []
 
     def apply(task: Task) -> Task:
@@ -383,13 +439,19 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
             new_due = cal.add_span(task.due, span)
         else:
             new_due = Due(target or task.due, False)
+        requested = None
+        if granted is not None and granted != new_due.date:
+            # The office granted another date than the unit asked for: keep both.
+            requested, new_due = new_due.date, Due(granted, new_due.provisional and granted > new_due.date)
         decided.append(new_due)
         change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk,
-                                rule=str(span) if span is not None else "")
+                                rule=str(span) if span is not None and requested is None else "",
+                                requested_due=requested, late=late, approved_by=approved_by)
         return rules.extend(task, new_due, change)
 
     new = _change(env, task_id, apply, "extend",
-                  lambda t: f"延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}",
+                  lambda t: f"{'超时' if late else ''}延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}"
+                  + (f"（{approved_by} 批准）" if late else ""),
                   f"原因：{reason}")
     _warn_provisional(env, decided[0], "新时限")
     return new
@@ -442,6 +504,7 @@ class Filter:
     light: str | None = None
     due_before: str | None = None
     include_closed: bool = False
+    milestone_overdue: bool = False
 
 
 def query(env: Env, f: Filter) -> list[Assessed]:
@@ -457,7 +520,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
     statuses = set(f.statuses or ())
     if not statuses and not f.include_closed:
         statuses = {"open", "reported", "suspended"}
-    cal, today, warn = env.ledger().calendar, env.today, warn_workdays(env)
+    cal, today, warn, lag = env.ledger().calendar, env.today, warn_workdays(env), lag_points(env)
     out = []
     for task, plain in _load_plain(env, statuses=statuses or None):
         if statuses and task.status not in statuses:
@@ -472,10 +535,12 @@ def query(env: Env, f: Filter) -> list[Assessed]:
             continue
         if due_before and (task.due is None or task.due >= due_before):
             continue
-        a = assess(task, today, cal, warn, plain)
+        a = assess(task, today, cal, warn, lag, plain)
         if f.overdue and a.overdue_workdays <= 0:
             continue
         if f.light and a.light != f.light:
+            continue
+        if f.milestone_overdue and not rules.missed_milestones(task, today):
             continue
         out.append(a)
     return out
@@ -539,6 +604,7 @@ def recompute(env: Env) -> list[Task]:
                 fresh.deadline_changes.append(DeadlineChange(
                     env.today, "recompute", fresh.due, due.date, "节假日安排已录入，重算暂定时限", clerk.name))
             fresh.due, fresh.due_provisional = due.date, False
+            fresh.schema_version = codec.SCHEMA_VERSION
             changed.append(fresh)
         if changed:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]

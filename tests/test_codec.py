@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import fields
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -149,7 +150,10 @@ def test_output_key_order_is_fixed():
     task = sample_task()
     lines = task_to_yaml(task).decode("utf-8").splitlines()
     top = [line.split(":")[0] for line in lines if line and not line.startswith(" ")]
-    assert top == list(TASK_KEYS)
+    # Keys added in schema version 2 are left out while empty; the rest keep the fixed order.
+    assert top == [k for k in TASK_KEYS if k in top]
+    omitted = {f.name for f in fields(Task) if f.metadata.get("omit_empty")}
+    assert set(TASK_KEYS) - set(top) <= omitted
     # Record keys follow the dataclass order.
     i = lines.index("progress:")
     assert [l.strip().lstrip("- ").split(":")[0] for l in lines[i + 1 : i + 4]] == ["on", "text", "by"]
@@ -356,8 +360,8 @@ def test_unknown_keys_refused():
         ("lead_unit: 市住建局", 'lead_unit: ""', "lead_unit:"),
         ("due_provisional: false", "due_provisional: no", "due_provisional:"),
         ("due_provisional: false", 'due_provisional: "false"', "due_provisional:"),
-        ("schema_version: 1", "schema_version: 2", "schema_version:"),
-        ("schema_version: 1", 'schema_version: "1"', "schema_version:"),
+        ("schema_version: 2", "schema_version: 3", "schema_version:"),
+        ("schema_version: 2", 'schema_version: "2"', "schema_version:"),
         ("tags:\n  - 民生", "tags: 民生", "tags:"),
         ("units:\n  - 市财政局\n  - 市自然资源局", "units: 市财政局", "units:"),
     ],

@@ -95,7 +95,7 @@ def test_september_as_it_stood(lived, monkeypatch, capsys):
     assert (late["reminders"], late["supervisions"], late["last_urge"]) == (1, 0, "2026-09-22")
     assert rep["extensions"] == [{"id": "2026-0004", "title": "优化公交线路", "lead_unit": "市交通运输局",
                                   "on": "2026-09-14", "old_due": "2026-09-30", "new_due": "2026-10-15",
-                                  "reason": "需与公交集团协调"}]
+                                  "reason": "需与公交集团协调", "late": False, "approved_by": ""}]
     assert [r["unit"] for r in rep["ranking"]] == ["市住建局", "市生态环境局", "市交通运输局"]
 
 
