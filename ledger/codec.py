@@ -56,6 +56,8 @@ _DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due"} | _NULL_DATE_KEYS
 _BOOL_KEYS = {"late", "resolved"}
 _INT_KEYS = {"percent"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
+_TOP_DATE_KEYS = ("assigned_on", "registered_on", "assign_due", "due")
+_SINGLE_RECORDS = ("done", "verification")
 
 # Characters that YAML or terminals treat specially and that no clerk types on purpose;
 # U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
@@ -245,7 +247,7 @@ def task_from_plain(raw: Any) -> Task:
         value = raw[key]
         if key in _RECORDS:
             cls = _RECORDS[key]
-            if key in ("done", "verification"):
+            if key in _SINGLE_RECORDS:
                 kw[key] = None if value is None else _record(cls, value, key)
             else:
                 if value is None:
@@ -259,7 +261,7 @@ def task_from_plain(raw: Any) -> Task:
             if not isinstance(value, list):
                 raise FormatError(f"{key} 应为列表")
             kw[key] = [_str(v, key) for v in value]
-        elif key in ("assigned_on", "registered_on", "assign_due", "due"):
+        elif key in _TOP_DATE_KEYS:
             kw[key] = None if value is None else _date(value, key)
         elif key == "due_provisional":
             if not isinstance(value, bool):
@@ -413,7 +415,6 @@ def _record_dates(cls) -> tuple[str, ...]:
 
 
 _RECORD_DATES = {key: (cls, _record_dates(cls)) for key, cls in _RECORDS.items()}
-_SINGLE_RECORDS = ("done", "verification")
 
 
 def _cached_record(cls, dates: tuple[str, ...], raw: dict):
@@ -432,7 +433,7 @@ def task_from_cached(plain: dict[str, Any]) -> Task:
     includes CACHE_VERSION), so fields are converted, not checked again.
     """
     kw = dict(plain)
-    for key in ("assigned_on", "registered_on", "due"):
+    for key in _TOP_DATE_KEYS:
         v = kw[key]
         if v is not None:
             kw[key] = _fromiso(v)

@@ -11,7 +11,7 @@ from test_codec import TRICKY, tasks
 
 from ledger import codec, fastyaml
 from ledger.codec import FormatError, load_yaml, task_from_bytes, task_to_yaml
-from ledger.model import Task
+from ledger.model import SCHEMA_VERSION, Task
 from ledger.store import parse_task
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ledger" / "tasks"
@@ -82,7 +82,7 @@ NOT_CANONICAL = [
     BASE.replace(b"due: 2026-03-16", b"due: 2026-02-30"),
     BASE.replace(b"due: 2026-03-16", b"due: 2026-3-16"),
     BASE.replace(b"due: 2026-03-16", b"due: 2026-03-16 10:00:00"),
-    BASE.replace(b"schema_version: 1", b"schema_version: 01"),
+    BASE.replace(f"schema_version: {SCHEMA_VERSION}\n".encode(), f"schema_version: 0{SCHEMA_VERSION}\n".encode()),
     BASE + b"title: twice\n",
     BASE.replace(b"status: open", b"status:\topen"),
     BASE.replace(b"\n", b"\r\n"),
