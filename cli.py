@@ -320,13 +320,25 @@ def log(
 
 
 @app.command()
-def check(ledger: LedgerOpt = None) -> None:
+def check(
+    staged: Annotated[bool, typer.Option("--staged", help="只校验 git 暂存区中待提交的事项文件（pre-commit 钩子用）")] = False,
+    ledger: LedgerOpt = None,
+) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
     from ledger import checks
+    from ledger.invariants import all_checks
 
     env = _env(ledger)
     led = env.ledger()
-    problems = checks.run(led.root, led.load_all())
+    if staged:
+        from ledger.hooks import staged_problems
+
+        problems = staged_problems(led.root)
+        if problems:
+            print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
+                  file=sys.stderr)
+    else:
+        problems = checks.run(led.root, led.load_all(), all_checks())
     for p in problems:
         _out(str(p))
     if problems:
