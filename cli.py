@@ -302,24 +302,6 @@ def cancel(
 
 
 @app.command()
-def log(
-    task_id: IdArg,
-    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
-    ledger: LedgerOpt = None,
-) -> None:
-    """从 git 历史读出一个事项的全部变更：谁、何时、做了什么。"""
-    from ledger import services
-    from ledger.render import dumps, log_json, log_table
-
-    env = _env(ledger)
-    commits = services.log(env, task_id)
-    if fmt == ShowFmt.json:
-        _out(dumps(log_json(commits)))
-    else:
-        _print(log_table(services.resolve_id(task_id, env.today), commits))
-
-
-@app.command()
 def check(
     staged: Annotated[bool, typer.Option("--staged", help="只校验 git 暂存区中待提交的事项文件（pre-commit 钩子用）")] = False,
     ledger: LedgerOpt = None,
@@ -402,6 +384,114 @@ def rules_(ledger: LedgerOpt = None) -> None:
         assign = parse_span(r.assign_within).label() + "内" if r.assign_within else ""
         table.add_row(r.kind, "、".join(r.aliases), deadline, assign, r.basis)
     _print(table)
+
+
+# -- audit trail and several clerks (issue 5) --
+def _log_rows(entries) -> "object":
+    from rich.table import Table
+
+    from ledger.audit import diff_text, field_diff
+
+    table = Table(title=f"变更记录（{len(entries)} 次提交）", header_style="bold")
+    for c in ("时间", "经办人", "动作", "变更", "字段（原 → 新）", "提交"):
+        table.add_column(c, no_wrap=c in ("时间", "动作", "提交"))
+    for e in entries:
+        fields = "\n".join(
+            f"{c.task_id} " + "；".join(diff_text(d) for d in field_diff(c.old, c.new))
+            for c in e.changes)
+        table.add_row(e.date[:16].replace("T", " "), e.author, e.action or "手工修改", e.subject, fields, e.sha[:8])
+    return table
+
+
+@app.command()
+def log(
+    task_id: Annotated[Optional[str], typer.Argument(help="事项编号；不写则列出全台账的变更", metavar="[ID]")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="只看该经办人（姓名或邮箱）的变更", metavar="CLERK")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只看牵头或责任单位为该单位的事项", metavar="UNIT")] = None,
+    action: Annotated[Optional[str], typer.Option("--action", help="只看该动作：add、progress、done、close、extend、urge、reopen、cancel、undo、hand-edit 等", metavar="ACTION")] = None,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """从 git 历史读出变更：谁、何时、做了什么、哪些字段从什么改成什么。给出编号则只看该事项。"""
+    from ledger import services, trail
+    from ledger.audit import entry_json
+    from ledger.render import dumps, log_json, log_table
+
+    env = _env(ledger)
+    if task_id and not any((since, until, by, unit, action)):
+        commits = services.log(env, task_id)  # CLI.md's `log ID`, unchanged
+        if fmt == ShowFmt.json:
+            _out(dumps(log_json(commits)))
+        else:
+            _print(log_table(services.resolve_id(task_id, env.today), commits))
+        return
+    entries = trail.log(env, since, until, by, unit, action, task_id)
+    if fmt == ShowFmt.json:
+        _out(dumps([entry_json(e) for e in entries]))
+    else:
+        _print(_log_rows(entries))
+
+
+@app.command()
+def review(
+    since: Annotated[str, typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")],
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """督查室负责人的变更摘要：新交办、销号、延期、转红灯、催办，以及未经 taizhang 的手工修改，各列经办人和时间。"""
+    from rich.table import Table
+
+    from ledger import trail
+    from ledger.audit import REVIEW_KINDS
+    from ledger.render import dumps
+
+    digest = trail.review(_env(ledger, as_of), since, until)
+    if fmt == ShowFmt.json:
+        _out(dumps(digest))
+        return
+    for kind, label in REVIEW_KINDS.items():
+        rows = digest[kind]
+        table = Table(title=f"{label}（{len(rows)}）", header_style="bold", title_justify="left")
+        for c in ("事项", "名称", "经办人/责任单位", "时间", "说明"):
+            table.add_column(c)
+        for r in rows:
+            table.add_row(r["task"] or "—", r["title"], r["who"], (r["when"] or "")[:16].replace("T", " "), r["detail"])
+        _print(table)
+
+
+@app.command()
+def audit(
+    strict: Annotated[bool, typer.Option("--strict", help="手工修改也算问题（以 1 退出）")] = False,
+    anchor: Annotated[bool, typer.Option("--anchor", help="审计通过后把当前 HEAD 记为锚点（.git/taizhang/anchor），之后的审计检查历史未被改写")] = False,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """审计 git 历史本身：删除事项文件、已销号事项未经退回被改、倒签日期、手工修改、历史改写、未签名提交；有问题以 1 退出。"""
+    from ledger import trail
+    from ledger.render import dumps
+
+    found = trail.run_audit(_env(ledger), strict, anchor)
+    if fmt == ShowFmt.json:
+        _out(dumps([{"kind": f.kind, "commit": f.commit, "path": f.path, "message": f.message, "fatal": f.fatal}
+                    for f in found]))
+    else:
+        for f in found:
+            _out(("" if f.fatal else "提示：") + str(f))
+    if any(f.fatal for f in found):
+        raise typer.Exit(1)
+
+
+@app.command()
+def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
+    """撤回本人最近一次 taizhang 变更（git revert，历史中两次提交都保留）；之后有别的提交改过同一文件时拒绝。"""
+    from ledger import trail
+
+    sha, subject = trail.undo(_env(ledger, by=by))
+    _done(f"已撤回：{subject}（{sha[:8]}）")
 
 
 # -- the one place errors become exit codes ------------------------------------------
