@@ -29,7 +29,8 @@ def scan(tasks_dir: Path) -> dict[str, tuple[Stat, str]]:
     for year in years:
         with os.scandir(year.path) as it:
             for e in it:
-                if e.name.endswith(".yaml") and not e.name.startswith("."):
+                # A symlink could point anywhere (/dev/zero, /etc); `check` reports it instead.
+                if e.name.endswith(".yaml") and not e.name.startswith(".") and not e.is_symlink():
                     st = e.stat(follow_symlinks=False)
                     found[f"{year.name}/{e.name}"] = ((st.st_mtime_ns, st.st_size, st.st_ino), e.path)
     return found
