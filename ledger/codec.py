@@ -42,6 +42,13 @@ _RECORDS = {
 _DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
+# Plain scalars that YAML 1.1 readers (PyYAML, many editors) take for booleans, octal or base-60
+# numbers while YAML 1.2 reads them as strings or decimals: refused rather than guessed.
+_AMBIGUOUS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+)
+_DATEISH = re.compile(r"^\s*(?:-\s+)?[\w]+\s*:\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:#.*)?$")
+
 # Characters that YAML or terminals treat specially and that no clerk types on purpose.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
@@ -79,6 +86,11 @@ def _loader():
                 line = event.start_mark.line + 1
                 if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
                     raise FormatError("不允许使用 YAML 锚点或别名（& / *）", line)
+                is_key = index is None and parent is not None  # compose_mapping_node passes None for keys
+                if (isinstance(event, ScalarEvent) and not is_key and event.style is None
+                        and _AMBIGUOUS.match(event.value)):
+                    raise FormatError(
+                        f"值 {event.value!r} 有歧义（YAML 1.1 会读成布尔、八进制或六十进制数），请加引号", line)
                 tag = getattr(event, "tag", None)
                 if isinstance(event, (ScalarEvent, CollectionStartEvent)) and tag not in (None, "!"):
                     raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
@@ -125,6 +137,16 @@ def load_yaml(data: bytes) -> Any:
         raise FormatError(f"YAML 语法错误：{problem}", line) from None
     except YAMLError as e:
         raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
+    except ValueError:
+        # The timestamp constructor rejects 2026-02-30 without a position: find the line ourselves.
+        for lineno, line in enumerate(text.split("\n"), 1):
+            m = _DATEISH.match(line)
+            if m:
+                try:
+                    dt.date(*map(int, m.group(1).split("-")))
+                except ValueError:
+                    raise FormatError(f"不是存在的日期：{m.group(1)}", lineno) from None
+        raise FormatError("含有无法解析的值（如不存在的日期）") from None
 
 
 def key_line(text: str, key: str, default: int = 1) -> int:
