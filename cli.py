@@ -320,7 +320,13 @@ def check(
             print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
                   file=sys.stderr)
     else:
-        problems = checks.run(led.root, led.load_all(), all_checks())
+        from ledger.errors import Problem
+        from ledger.store import symlinks_in_tasks
+
+        links = symlinks_in_tasks(led.root)
+        problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
+        loaded = {rel: v for rel, v in led.load_all().items() if rel not in links}  # never read through a link
+        problems += checks.run(led.root, loaded, all_checks())
     for p in problems:
         _out(str(p))
     if problems:

@@ -179,6 +179,8 @@ class Ledger:
 
     def read_task(self, task_id: str) -> Task:
         path = self.task_path(task_id)
+        if path.is_symlink():
+            raise UsageError(f"{self.rel(path)} 是符号链接，拒绝读取", "事项文件必须是台账内的普通文件；请删除该链接")
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -521,3 +523,14 @@ def revert_commit(root: Path, sha: str, message: str, clerk: Clerk) -> str:
         git_try(root, "revert", "--abort")
         raise
     return git(root, "rev-parse", "HEAD").strip()
+
+
+def symlinks_in_tasks(root: Path) -> list[str]:
+    """Symbolic links under tasks/: a task file must be a plain file inside the ledger."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root / TASKS_DIR):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            if p.is_symlink():
+                found.append(p.relative_to(root).as_posix())
+    return sorted(found)
