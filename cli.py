@@ -327,6 +327,12 @@ def check(
         problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
         loaded = {rel: v for rel, v in led.load_all().items() if rel not in links}  # never read through a link
         problems += checks.run(led.root, loaded, all_checks())
+        from ledger.invariants import ambiguity_problems
+
+        for rel, value in loaded.items():
+            if not isinstance(value, Exception):
+                problems += ambiguity_problems(rel, (led.root / rel).read_text(encoding="utf-8"))
+        problems.sort(key=lambda p: (p.path, p.line))
     for p in problems:
         _out(str(p))
     if problems:
@@ -345,6 +351,7 @@ def calendar(
 
     from ledger import services
     from ledger.render import month_grid
+    from ledger.workdays import parse_date
 
     env = _env(ledger, by=by)
     if recompute:
@@ -359,6 +366,7 @@ def calendar(
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise UsageError(f"月份格式不对：{month!r}", "请写成 YYYY-MM，如 2026-10")
         year, mon = int(m.group(1)), int(m.group(2))
+        parse_date(f"{year:04d}-{mon:02d}-01", "月份")  # refuses years datetime cannot page through
     else:
         year, mon = env.today.year, env.today.month
     cal = env.ledger().calendar
@@ -390,6 +398,225 @@ def rules_(ledger: LedgerOpt = None) -> None:
         assign = parse_span(r.assign_within).label() + "内" if r.assign_within else ""
         table.add_row(r.kind, "、".join(r.aliases), deadline, assign, r.basis)
     _print(table)
+
+
+# -- report, import, export (issue 4) ----------------------------------------------
+report_app = typer.Typer(help="督查通报：月报、周报、单位情况（可重现：过去的月份按当时的台账历史计算）。",
+                         no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(report_app, name="report")
+
+
+class ReportFmt(str, Enum):
+    md = "md"
+    json = "json"
+    xlsx = "xlsx"
+
+
+class ExportFmt(str, Enum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+
+
+OutOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="写入文件（默认输出到屏幕；xlsx 默认写入当前目录）", metavar="FILE")]
+
+
+def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str) -> None:
+    from pathlib import Path
+
+    from ledger.render import dumps
+
+    if fmt == ReportFmt.json:
+        text = dumps(rep.as_json())
+    elif fmt == ReportFmt.xlsx:
+        from ledger import xlsx
+        from ledger.render import task_json
+
+        path = Path(output or default_name)
+        xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
+        _done(f"已生成：{path}")
+        return
+    else:
+        from ledger.bulletin import to_markdown, to_rich
+
+        if output is None and sys.stdout.isatty():
+            _print(to_rich(rep))
+            return
+        text = to_markdown(rep)
+    if output:
+        Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        _done(f"已生成：{output}")
+    else:
+        _out(text)
+
+
+@report_app.command("monthly")
+def report_monthly(
+    month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM（默认本月；过去的月份按当月末的台账计算）", metavar="YYYY-MM")] = None,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx")] = ReportFmt.md,
+    output: OutOpt = None,
+    no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名（减负要求不宜排名时）")] = False,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """月度督查通报：总体情况、各单位按期办结率、逾期清单、延期事项、单位排名。"""
+    from ledger import history
+
+    env = _env(ledger, as_of)
+    rep = history.build(env, "monthly", month=month, as_of_given=as_of is not None, ranking=not no_ranking)
+    _emit_report(rep, fmt, output, f"督查通报-{rep.start:%Y-%m}.{fmt.value}")
+
+
+@report_app.command("weekly")
+def report_weekly(
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    output: OutOpt = None,
+    no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名")] = False,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """本周（周一至周日）督查周报；--as-of 指定哪一周。"""
+    from ledger import history
+
+    env = _env(ledger, as_of)
+    rep = history.build(env, "weekly", ranking=not no_ranking)
+    _emit_report(rep, fmt, output, f"督查周报-{rep.start}.{fmt.value}")
+
+
+@report_app.command("unit")
+def report_unit(
+    unit: Annotated[str, typer.Argument(help="单位名称（牵头或责任单位）", metavar="UNIT")],
+    since: Annotated[Optional[str], typer.Option("--since", help="统计起始日期（默认当年 1 月 1 日）", metavar="DATE")] = None,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    output: OutOpt = None,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """一个单位承办的事项及其办理记录（按期、逾期、催办、延期）。"""
+    from ledger import history
+
+    env = _env(ledger, as_of)
+    rep = history.build(env, "unit", unit=unit, since=since, ranking=False)
+    _emit_report(rep, fmt, output, f"{unit}-督查事项-{rep.end}.{fmt.value}")
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[ExportFmt, typer.Option("--format", help="xlsx、csv（带 BOM，Excel 可直接打开）、json（同 list --format json）")] = ExportFmt.xlsx,
+    output: OutOpt = None,
+    status: Annotated[Optional[list[str]], typer.Option("--status", help="状态，可重复（默认全部，含已销号）", metavar="S")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="牵头或责任单位", metavar="UNIT")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="牵头领导", metavar="NAME")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="任务来源", metavar="KIND")] = None,
+    tag: Annotated[Optional[str], typer.Option("--tag", help="标签", metavar="TAG")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只导出逾期的")] = False,
+    light: Annotated[Optional[str], typer.Option("--light", help="预警灯：red、yellow、green", metavar="red|yellow|green")] = None,
+    due_before: Annotated[Optional[str], typer.Option("--due-before", help="时限早于该日", metavar="DATE")] = None,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """导出事项到 Excel、CSV 或 JSON（筛选条件同 list）；导出的表格可再用 import 导入。"""
+    from pathlib import Path
+
+    from ledger import services
+    from ledger.render import dumps, task_json
+
+    env = _env(ledger, as_of)
+    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before,
+                                                include_closed=True))
+    items.sort(key=lambda a: a.task.id)
+    rows = [task_json(a) for a in items]
+    if fmt == ExportFmt.xlsx:
+        from ledger import xlsx
+
+        path = Path(output or f"台账导出-{env.today}.xlsx")
+        xlsx.write_tasks(rows, path)
+        _done(f"已导出 {len(rows)} 项：{path}")
+        return
+    if fmt == ExportFmt.json:
+        text = dumps(rows) + "\n"
+    else:
+        import csv
+        import io
+
+        from ledger import xlsx
+
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow([c[0] for c in xlsx.TASK_COLUMNS])
+        w.writerows(xlsx.task_cells(r) for r in rows)
+        text = "\ufeff" + buf.getvalue()
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        _done(f"已导出 {len(rows)} 项：{output}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="要导入的台账文件（.xlsx 或 .csv）", metavar="FILE")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查：显示列的对应关系和每个问题的行号，不导入")] = False,
+    skip_bad: Annotated[bool, typer.Option("--skip-bad", help="跳过有问题的行，导入其余各行（默认有任何问题都不导入）")] = False,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """导入现有的 Excel/CSV 台账：自动识别表头和中文日期，全部校验通过后一次提交。"""
+    from pathlib import Path
+
+    from ledger import importer
+    from ledger.tabular import FIELD_LABELS
+
+    env = _env(ledger, by=by)
+    path = Path(file)
+    with _progress_bar("校验") as tick:
+        plan = importer.plan(env, path, tick)
+    m = plan.mapping
+    err = sys.stderr
+    if dry_run:
+        _out(f"表头在第 {m.header_row} 行，列的对应关系：")
+        for j, fld in sorted(m.columns.items()):
+            _out(f"  {m.headers[j]} → {FIELD_LABELS[fld]}")
+        for h in m.unknown:
+            _out(f"  {h} → （未识别，不导入）")
+    for p in plan.problems:
+        (sys.stdout if dry_run else err).write(f"{path.name}: {p}\n")
+    summary = f"可导入 {len(plan.tasks)} 行，有问题 {len({p.row for p in plan.problems})} 行"
+    if dry_run:
+        _out(summary + "（试运行，未导入）")
+        if plan.problems:
+            raise typer.Exit(1)
+        return
+    if plan.problems and not skip_bad:
+        raise UsageError(f"{summary}，未导入任何事项", "请修正上面列出的行后重试，或加 --skip-bad 只导入没有问题的行")
+    with _progress_bar("写入") as tick:
+        tasks = importer.commit(env, plan, tick)
+    span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
+    _done(f"已导入 {len(tasks)} 项事项，编号 {span}" + (f"；跳过有问题的 {len({p.row for p in plan.problems})} 行" if plan.problems else ""))
+
+
+def _progress_bar(what: str):
+    """A rich progress bar on stderr for long files; silent when stderr is not a terminal."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def bar():
+        if not sys.stderr.isatty():
+            yield None
+            return
+        from rich.progress import Progress
+
+        with Progress(console=__import__("ledger.render", fromlist=["console"]).console(stderr=True),
+                      transient=True) as prog:
+            task = prog.add_task(what, total=None)
+
+            def tick(done: int, total: int) -> None:
+                if total >= 500:
+                    prog.update(task, completed=done, total=total)
+
+            yield tick
+
+    return bar()
 
 
 # -- audit trail and several clerks (issue 5) --

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-# Bump when the cached form changes; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"1/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
+# Bump when the cached form or the codec's rules change; a mismatch rebuilds the cache silently.
+CACHE_VERSION = f"2/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
 # Like git's "racy clean" rule: a file modified within this window of when we cached
 # it may have changed again within the same mtime tick, so it is parsed again.
 RACY_NS = 2_000_000_000

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .codec import key_line, task_from_plain
+from .codec import FormatError, key_line, task_from_plain
 from .errors import Problem
 from .model import STATUS_LABELS, Task
 
@@ -109,7 +109,11 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
         if isinstance(value, Exception):
             problems.append(Problem(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
             continue
-        task = task_from_plain(value)
+        try:
+            task = task_from_plain(value)
+        except FormatError as e:  # cached under older, laxer rules
+            problems.append(Problem(rel, e.line, e.message))
+            continue
         findings: list[Finding] = []
         if task.id in seen:
             findings.append(("id", f"编号 {task.id} 与 {seen[task.id]} 重复"))

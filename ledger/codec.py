@@ -19,6 +19,7 @@ from .model import (
     Urge,
     Verification,
 )
+from .workdays import MAX_YEAR, MIN_YEAR
 
 MAX_FILE_BYTES = 256 * 1024
 
@@ -42,24 +43,19 @@ _RECORDS = {
 _DATE_KEYS = {"on", "due", "done_on", "old_due", "new_due"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 
-# Plain scalars that YAML 1.1 readers (PyYAML, many editors) take for booleans, octal or base-60
-# numbers while YAML 1.2 reads them as strings or decimals: refused rather than guessed.
-_AMBIGUOUS = re.compile(
-    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
-)
-_DATEISH = re.compile(r"^\s*(?:-\s+)?[\w]+\s*:\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:#.*)?$")
-
-# Characters that YAML or terminals treat specially and that no clerk types on purpose.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Characters that YAML or terminals treat specially and that no clerk types on purpose;
+# U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 class FormatError(Exception):
     """A task file that cannot be read: the message names what is wrong, line is 1-based."""
 
-    def __init__(self, message: str, line: int = 1):
+    def __init__(self, message: str, line: int = 1, key: str | None = None):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.key = key  # the top-level key at fault, when the message does not start with it
 
 
 def bad_char(text: str) -> str | None:
@@ -78,6 +74,7 @@ def _loader():
     if _yaml is None:
         from ruamel.yaml import YAML
         from ruamel.yaml.composer import Composer
+        from ruamel.yaml.constructor import SafeConstructor
         from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
         class StrictComposer(Composer):
@@ -86,18 +83,26 @@ def _loader():
                 line = event.start_mark.line + 1
                 if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
                     raise FormatError("不允许使用 YAML 锚点或别名（& / *）", line)
-                is_key = index is None and parent is not None  # compose_mapping_node passes None for keys
-                if (isinstance(event, ScalarEvent) and not is_key and event.style is None
-                        and _AMBIGUOUS.match(event.value)):
-                    raise FormatError(
-                        f"值 {event.value!r} 有歧义（YAML 1.1 会读成布尔、八进制或六十进制数），请加引号", line)
                 tag = getattr(event, "tag", None)
                 if isinstance(event, (ScalarEvent, CollectionStartEvent)) and tag not in (None, "!"):
                     raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
                 return super().compose_node(parent, index)
 
+        class StrictConstructor(SafeConstructor):
+            def construct_yaml_timestamp(self, node, values=None):
+                # ruamel lets date(2026, 2, 30)'s ValueError escape; make it a located FormatError.
+                try:
+                    return super().construct_yaml_timestamp(node, values)
+                except ValueError:
+                    raise FormatError(f"不是存在的日期：{node.value}", node.start_mark.line + 1) from None
+
+        StrictConstructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", StrictConstructor.construct_yaml_timestamp
+        )
+
         y = YAML(typ="safe", pure=True)
         y.Composer = StrictComposer
+        y.Constructor = StrictConstructor
         y.allow_duplicate_keys = False
         _yaml = y
     return _yaml
@@ -137,16 +142,6 @@ def load_yaml(data: bytes) -> Any:
         raise FormatError(f"YAML 语法错误：{problem}", line) from None
     except YAMLError as e:
         raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
-    except ValueError:
-        # The timestamp constructor rejects 2026-02-30 without a position: find the line ourselves.
-        for lineno, line in enumerate(text.split("\n"), 1):
-            m = _DATEISH.match(line)
-            if m:
-                try:
-                    dt.date(*map(int, m.group(1).split("-")))
-                except ValueError:
-                    raise FormatError(f"不是存在的日期：{m.group(1)}", lineno) from None
-        raise FormatError("含有无法解析的值（如不存在的日期）") from None
 
 
 def key_line(text: str, key: str, default: int = 1) -> int:
@@ -156,6 +151,14 @@ def key_line(text: str, key: str, default: int = 1) -> int:
 
 
 def _date(value: Any, key: str) -> dt.date:
+    day = _any_date(value, key)
+    # A hand-typed 9999-12-31 would crash every deadline computation (datetime's range).
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise FormatError(f"{key} 超出范围：{day}（年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间）")
+    return day
+
+
+def _any_date(value: Any, key: str) -> dt.date:
     if isinstance(value, dt.datetime):
         raise FormatError(f"{key} 应为日期 YYYY-MM-DD，不能带时间")
     if isinstance(value, dt.date):
@@ -205,10 +208,11 @@ def task_from_plain(raw: Any) -> Task:
         raise FormatError("任务文件应为一个键值表")
     unknown = set(raw) - set(TASK_KEYS)
     if unknown:
-        raise FormatError(f"未知字段：{', '.join(sorted(map(str, unknown)))}")
+        names = sorted(map(str, unknown))
+        raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
     missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
     if missing:
-        raise FormatError(f"缺少必填字段：{', '.join(missing)}")
+        raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
@@ -250,9 +254,9 @@ def task_from_bytes(data: bytes) -> Task:
         return task_from_plain(raw)
     except FormatError as e:
         # Point at the offending key rather than line 1.
-        key = re.match(r"^([a-z_]+)", e.message)
+        key = e.key or (m.group(1) if (m := re.match(r"^([a-z_]+)", e.message)) else None)
         if e.line == 1 and key:
-            e.line = key_line(data.decode("utf-8"), key.group(1).split(".")[0])
+            e.line = key_line(data.decode("utf-8"), key)
         raise
 
 
@@ -309,6 +313,8 @@ def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
             if hasattr(item, "__dataclass_fields__"):
                 first = True
                 for f in fields(item):
+                    if f.metadata.get("omit_empty") and not getattr(item, f.name):
+                        continue
                     sub: list[str] = []
                     _emit(f.name, getattr(item, f.name), indent + "    ", sub)
                     if first:

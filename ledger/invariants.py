@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import re
+
 from .codec import FormatError, key_line, task_from_bytes, task_to_plain
 from .errors import Problem
 from .model import Task
 
 Finding = tuple[str, str]
+
+# Plain values that YAML 1.1 readers (PyYAML, many editors, older tools) take for booleans, octal
+# or base-60 numbers, while our YAML 1.2 reader keeps them as text: the file means two things.
+_AMBIGUOUS = re.compile(
+    r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF|[-+]?0[0-9_]+"
+    r"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$"
+)
+
+
+def ambiguous_scalars(text: str) -> list[tuple[int, str]]:
+    """(line, value) of plain values a YAML 1.1 reader would not read as the same text."""
+    found = []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        m = re.match(r"^\s*(?:-\s+)?(?:[A-Za-z_]+\s*:[ \t]+)?(.*?)\s*(?:#.*)?$", line)
+        value = m.group(1) if m else ""
+        if value and _AMBIGUOUS.match(value) and (":" in line or line.lstrip().startswith("-")):
+            found.append((lineno, value))
+    return found
+
+
+def ambiguity_problems(rel: str, text: str) -> list[Problem]:
+    return [Problem(rel, n, f"值 {v!r} 有歧义（YAML 1.1 会读成布尔、八进制或六十进制数），请加引号写成 \"{v}\"")
+            for n, v in ambiguous_scalars(text)]
 
 
 def check_transitions(rel: str, plain: dict, task: Task) -> list[Finding]:
@@ -76,6 +101,7 @@ def check_texts(texts: dict[str, bytes], checks_list: list | None = None) -> lis
             continue
         plain = task_to_plain(task)
         text = data.decode("utf-8")
+        problems.extend(ambiguity_problems(rel, text))
         for check in checks_list:
             for key, message in check(rel, plain, task):
                 problems.append(Problem(rel, key_line(text, key), message))

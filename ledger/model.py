@@ -65,6 +65,9 @@ class DeadlineChange:
     new_due: Date
     reason: str = ""
     by: str = ""
+    # The SPAN of `extend --by`, so `calendar --recompute` can count it again; left out of
+    # the file when empty, so files written before it existed stay canonical.
+    rule: str = field(default="", metadata={"omit_empty": True})
 
 
 @dataclass

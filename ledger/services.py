@@ -384,7 +384,8 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
         else:
             new_due = Due(target or task.due, False)
         decided.append(new_due)
-        change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk)
+        change = DeadlineChange(env.today, "extend", task.due or env.today, new_due.date, reason, clerk,
+                                rule=str(span) if span is not None else "")
         return rules.extend(task, new_due, change)
 
     new = _change(env, task_id, apply, "extend",
@@ -399,11 +400,14 @@ def load_tasks(env: Env, progress: Callable[[int, int], None] | None = None) -> 
     """All readable tasks; a broken file is named on stderr (taizhang check says more)."""
     tasks = []
     for rel, value in env.ledger().load_all(progress).items():
-        if isinstance(value, Exception):
-            line = getattr(value, "line", 1)
-            env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
-            continue
-        tasks.append(codec.task_from_plain(value))
+        if not isinstance(value, Exception):
+            try:
+                tasks.append(codec.task_from_plain(value))
+                continue
+            except codec.FormatError as e:  # cached under older, laxer rules
+                value = e
+        line = getattr(value, "line", 1)
+        env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
     return tasks
 
 
@@ -477,6 +481,30 @@ def log(env: Env, task_id: str):
 
 
 # -- calendar ----------------------------------------------------------------------
+def _replay(task: Task, cal: Calendar) -> Due | None:
+    """The deadline counted again: the rule from the assigned date, then each `extend --by`
+    from the deadline it replaced; None when a step was never recorded as a SPAN."""
+    if task.deadline_rule:
+        due = cal.add_span(task.assigned_on, parse_span(task.deadline_rule))
+    else:
+        first = next((c.old_due for c in task.deadline_changes if c.kind == "extend"), task.due)
+        if first is None:
+            return None
+        due = Due(first, False)
+    for c in task.deadline_changes:
+        if c.kind != "extend":
+            continue  # earlier recomputations are replaced by this one
+        if c.rule:
+            step = cal.add_span(due.date, parse_span(c.rule))
+            due = Due(step.date, due.provisional or step.provisional, step.unknown_years)
+        else:
+            due = Due(c.new_due, False)  # granted as a date (--to)
+    # A provisional deadline last set by an extension without a SPAN came from a file
+    # written before `rule` was recorded: there is nothing to count again.
+    last = [c for c in task.deadline_changes if c.kind == "extend"]
+    return None if last and not last[-1].rule else due
+
+
 def recompute(env: Env) -> list[Task]:
     """Recompute the provisional deadlines of unfinished tasks now that the year is known."""
     ledger = env.ledger()
@@ -487,15 +515,8 @@ def recompute(env: Env) -> list[Task]:
         for task in load_tasks(env):
             if not task.due_provisional or task.status not in ("open", "reported", "suspended"):
                 continue
-            if not task.deadline_rule:
-                continue
-            # Extensions count from the deadline they replaced; start from the last base.
-            start, span = task.assigned_on, task.deadline_rule
-            ext = [c for c in task.deadline_changes if c.kind == "extend"]
-            if ext:
-                continue  # an extension's date was granted as a date; it is not recomputed
-            due = cal.add_span(start, parse_span(span))
-            if due.provisional:
+            due = _replay(task, cal)
+            if due is None or due.provisional:
                 continue
             fresh = ledger.read_task(task.id)
             if due.date != fresh.due:

@@ -16,6 +16,11 @@ Date = dt.date
 # Natural-day periods of 民法典 第202条: a week is 7 days, half a month 15 days.
 _SPAN_RE = re.compile(r"^\s*(\d+(?:\.5)?)\s*(wd|d|w|m)\s*$")
 _UNIT_LABEL = {"wd": "个工作日", "d": "天", "w": "周", "m": "个月"}
+# No supervised task runs ten years: a longer span is a typo, and a huge one would grow
+# the calendar index without end (10**20wd hung the process).
+_MAX_AMOUNT = {"wd": 2500, "d": 3660, "w": 522, "m": 120}
+# Dates a ledger can hold; beyond them period arithmetic would leave datetime's range.
+MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,8 @@ def parse_span(text: str) -> Span:
         raise UsageError(f"时限写法不对：{text!r}", "只有月可以写半个，如 0.5m；其余请写整数")
     if amount <= 0:
         raise UsageError(f"时限必须大于零：{text!r}", "请写成如 5wd、1w、1m")
+    if amount > _MAX_AMOUNT[unit]:
+        raise UsageError(f"时限太长：{text!r}", f"最长 {_MAX_AMOUNT[unit]}{unit}（约十年），请检查是否多写了数字")
     return Span(amount, unit)
 
 
@@ -60,9 +67,12 @@ def parse_date(text: str, what: str = "日期") -> Date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
         raise UsageError(f"{what}格式不对：{text!r}", "请写成 YYYY-MM-DD，如 2026-10-31")
     try:
-        return dt.date.fromisoformat(s)
+        day = dt.date.fromisoformat(s)
     except ValueError:
         raise UsageError(f"{what}不存在：{text!r}", "请检查月份和日子，如 2026-02-28") from None
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise UsageError(f"{what}超出范围：{text!r}", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间")
+    return day
 
 
 @dataclass(frozen=True)
