@@ -727,6 +727,29 @@ def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
     _done(f"已撤回：{subject}（{sha[:8]}）")
 
 
+@app.command("merge-driver", hidden=True)
+def merge_driver(
+    base: Annotated[str, typer.Argument(help="共同祖先版本 %O")],
+    ours: Annotated[str, typer.Argument(help="本方版本 %A（结果写回这里）")],
+    theirs: Annotated[str, typer.Argument(help="对方版本 %B")],
+    path: Annotated[str, typer.Argument(help="文件路径 %P")] = "",
+) -> None:
+    """git 合并驱动（由 taizhang 自动登记）：合并同一事项文件的两方修改。"""
+    from pathlib import Path
+
+    from ledger import codec
+    from ledger.store import atomic_write
+    from ledger.sync import MergeConflict, merge_files
+
+    task_id = Path(path).stem if path else ""
+    try:
+        merged = merge_files(Path(base).read_bytes(), Path(ours).read_bytes(), Path(theirs).read_bytes(), task_id)
+    except (MergeConflict, codec.FormatError) as e:
+        print(f"taizhang：无法自动合并 {path}：{getattr(e, 'message', e)}；请双方商定后由一人修改", file=sys.stderr)
+        raise typer.Exit(1)
+    atomic_write(Path(ours), merged)
+
+
 # -- the one place errors become exit codes ------------------------------------------
 _CLICK_WORDS = (
     ("No such option", "没有这个选项"),

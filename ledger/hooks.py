@@ -68,6 +68,10 @@ def ensure_setup(root: Path, warn=None) -> None:
     if message and warn:
         warn(message)
     register_merge_driver(root)
+    attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
+    current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if ATTRIBUTES not in current:
+        store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
     store.atomic_write(marker, SETUP_VERSION.encode())
 
 
