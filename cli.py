@@ -333,44 +333,47 @@ def cancel(
 
 
 @app.command()
-def log(
-    task_id: IdArg,
-    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
-    ledger: LedgerOpt = None,
-) -> None:
-    """从 git 历史读出一个事项的全部变更：谁、何时、做了什么。"""
-    from ledger import services
-    from ledger.render import dumps, log_json, log_table
-
-    env = _env(ledger)
-    commits = services.log(env, task_id)
-    if fmt == ShowFmt.json:
-        _out(dumps(log_json(commits)))
-    else:
-        _print(log_table(services.resolve_id(task_id, env.today), commits))
-
-
-@app.command()
 def check(
-    strict: Annotated[bool, typer.Option("--strict", help="再查交办是否超时、单位是否在名录中、答复是否超时")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="再查交办是否超时、单位是否在名录中、答复是否超时、约谈次数")] = False,
+    staged: Annotated[bool, typer.Option("--staged", help="只校验 git 暂存区中待提交的事项文件（pre-commit 钩子用）")] = False,
     ledger: LedgerOpt = None,
 ) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
     from ledger import checks
+    from ledger.invariants import all_checks
     from ledger.render import rebuild_progress
 
     env = _env(ledger)
     led = env.ledger()
-    tiers = list(checks.CHECKS)
-    if strict:
-        from ledger import workflow
+    if staged:
+        from ledger.hooks import staged_problems
 
-        tiers += [*checks.STRICT, workflow.check_unknown_units(led.config)]
-    loaded = led.load_all(rebuild_progress())
-    problems = checks.run(led.root, loaded, tiers)
-    if strict:
-        for whole in checks.STRICT_LEDGER:
-            problems += whole(led.root, loaded)
+        problems = staged_problems(led.root)
+        if problems:
+            print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
+                  file=sys.stderr)
+    else:
+        from ledger.errors import Problem
+        from ledger.invariants import ambiguity_problems
+        from ledger.store import symlinks_in_tasks
+
+        links = symlinks_in_tasks(led.root)
+        problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
+        # never read through a link
+        loaded = {rel: v for rel, v in led.load_all(rebuild_progress()).items() if rel not in links}
+        tiers = list(all_checks())
+        if strict:
+            from ledger import workflow
+
+            tiers += [*checks.STRICT, workflow.check_unknown_units(led.config)]
+        problems += checks.run(led.root, loaded, tiers)
+        if strict:
+            for whole in checks.STRICT_LEDGER:
+                problems += whole(led.root, loaded)
+        for rel, value in loaded.items():
+            if not isinstance(value, Exception):
+                problems += ambiguity_problems(rel, (led.root / rel).read_text(encoding="utf-8"))
+        problems.sort(key=lambda p: (p.path, p.line))
     for p in problems:
         _out(str(p))
     if problems:
@@ -870,6 +873,137 @@ def due_reports(
         table.add_row(r["id"], r["lead_unit"], r["title"], r["report_cycle"], r["due"],
                       "超期未报" if r["state"] == "missed" else "待报")
     _print(table)
+
+
+# -- audit trail and several clerks (issue 5) --
+def _log_rows(entries) -> "object":
+    from rich.table import Table
+
+    from ledger.audit import diff_text, field_diff
+
+    table = Table(title=f"变更记录（{len(entries)} 次提交）", header_style="bold")
+    for c in ("时间", "经办人", "动作", "变更", "字段（原 → 新）", "提交"):
+        table.add_column(c, no_wrap=c in ("时间", "动作", "提交"))
+    for e in entries:
+        fields = "\n".join(
+            f"{c.task_id} " + "；".join(diff_text(d) for d in field_diff(c.old, c.new))
+            for c in e.changes)
+        table.add_row(e.date[:16].replace("T", " "), e.author, e.action or "手工修改", e.subject, fields, e.sha[:8])
+    return table
+
+
+@app.command()
+def log(
+    task_id: Annotated[Optional[str], typer.Argument(help="事项编号；不写则列出全台账的变更", metavar="[ID]")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    by: Annotated[Optional[str], typer.Option("--by", help="只看该经办人（姓名或邮箱）的变更", metavar="CLERK")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只看牵头或责任单位为该单位的事项", metavar="UNIT")] = None,
+    action: Annotated[Optional[str], typer.Option("--action", help="只看该动作：add、progress、done、close、extend、urge、reopen、cancel、undo、hand-edit 等", metavar="ACTION")] = None,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """从 git 历史读出变更：谁、何时、做了什么、哪些字段从什么改成什么。给出编号则只看该事项。"""
+    from ledger import services, trail
+    from ledger.audit import entry_json
+    from ledger.render import dumps, log_json, log_table
+
+    env = _env(ledger)
+    if task_id and not any((since, until, by, unit, action)):
+        commits = services.log(env, task_id)  # CLI.md's `log ID`, unchanged
+        if fmt == ShowFmt.json:
+            _out(dumps(log_json(commits)))
+        else:
+            _print(log_table(services.resolve_id(task_id, env.today), commits))
+        return
+    entries = trail.log(env, since, until, by, unit, action, task_id)
+    if fmt == ShowFmt.json:
+        _out(dumps([entry_json(e) for e in entries]))
+    else:
+        _print(_log_rows(entries))
+
+
+@app.command()
+def review(
+    since: Annotated[str, typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")],
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """督查室负责人的变更摘要：新交办、销号、延期、转红灯、催办，以及未经 taizhang 的手工修改，各列经办人和时间。"""
+    from rich.table import Table
+
+    from ledger import trail
+    from ledger.audit import REVIEW_KINDS
+    from ledger.render import dumps
+
+    digest = trail.review(_env(ledger, as_of), since, until)
+    if fmt == ShowFmt.json:
+        _out(dumps(digest))
+        return
+    for kind, label in REVIEW_KINDS.items():
+        rows = digest[kind]
+        table = Table(title=f"{label}（{len(rows)}）", header_style="bold", title_justify="left")
+        for c in ("事项", "名称", "经办人/责任单位", "时间", "说明"):
+            table.add_column(c)
+        for r in rows:
+            table.add_row(r["task"] or "—", r["title"], r["who"], (r["when"] or "")[:16].replace("T", " "), r["detail"])
+        _print(table)
+
+
+@app.command()
+def audit(
+    strict: Annotated[bool, typer.Option("--strict", help="手工修改也算问题（以 1 退出）")] = False,
+    anchor: Annotated[bool, typer.Option("--anchor", help="审计通过后把当前 HEAD 记为锚点（.git/taizhang/anchor），之后的审计检查历史未被改写")] = False,
+    fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
+    ledger: LedgerOpt = None,
+) -> None:
+    """审计 git 历史本身：删除事项文件、已销号事项未经退回被改、倒签日期、手工修改、历史改写、未签名提交；有问题以 1 退出。"""
+    from ledger import trail
+    from ledger.render import dumps
+
+    found = trail.run_audit(_env(ledger), strict, anchor)
+    if fmt == ShowFmt.json:
+        _out(dumps([{"kind": f.kind, "commit": f.commit, "path": f.path, "message": f.message, "fatal": f.fatal}
+                    for f in found]))
+    else:
+        for f in found:
+            _out(("" if f.fatal else "提示：") + str(f))
+    if any(f.fatal for f in found):
+        raise typer.Exit(1)
+
+
+@app.command()
+def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
+    """撤回本人最近一次 taizhang 变更（git revert，历史中两次提交都保留）；之后有别的提交改过同一文件时拒绝。"""
+    from ledger import trail
+
+    sha, subject = trail.undo(_env(ledger, by=by))
+    _done(f"已撤回：{subject}（{sha[:8]}）")
+
+
+@app.command("merge-driver", hidden=True)
+def merge_driver(
+    base: Annotated[str, typer.Argument(help="共同祖先版本 %O")],
+    ours: Annotated[str, typer.Argument(help="本方版本 %A（结果写回这里）")],
+    theirs: Annotated[str, typer.Argument(help="对方版本 %B")],
+    path: Annotated[str, typer.Argument(help="文件路径 %P")] = "",
+) -> None:
+    """git 合并驱动（由 taizhang 自动登记）：合并同一事项文件的两方修改。"""
+    from pathlib import Path
+
+    from ledger import codec
+    from ledger.store import atomic_write
+    from ledger.sync import MergeConflict, merge_files
+
+    task_id = Path(path).stem if path else ""
+    try:
+        merged = merge_files(Path(base).read_bytes(), Path(ours).read_bytes(), Path(theirs).read_bytes(), task_id)
+    except (MergeConflict, codec.FormatError) as e:
+        print(f"taizhang：无法自动合并 {path}：{getattr(e, 'message', e)}；请双方商定后由一人修改", file=sys.stderr)
+        raise typer.Exit(1)
+    atomic_write(Path(ours), merged)
 
 
 # -- the one place errors become exit codes ------------------------------------------

@@ -175,7 +175,8 @@ class TaskCache:
             with os.scandir(year.path) as it:
                 for e in it:
                     name = e.name
-                    if not name.endswith(".yaml") or name[0] == ".":
+                    # A symlink could point anywhere (/dev/zero, /etc); `check` reports it instead.
+                    if not name.endswith(".yaml") or name[0] == "." or e.is_symlink():
                         continue
                     rel = prefix + name
                     st = e.stat(follow_symlinks=False)

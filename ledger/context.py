@@ -42,4 +42,7 @@ class Env:
             from .store import Ledger, find_root
 
             self._ledger = Ledger(find_root(self.ledger_path))
+            from .hooks import ensure_setup
+
+            ensure_setup(self._ledger.root, self.warn)  # a plain `git clone` gets what init sets up
         return self._ledger

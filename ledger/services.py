@@ -187,6 +187,9 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
             root / "calendar" / ".gitkeep": b"",
         }
         ledger.commit(files, _message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
+        from .hooks import ensure_setup
+
+        ensure_setup(root, env.warn)
     except BaseException:
         if created_repo:
             import shutil

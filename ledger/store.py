@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import datetime as dt
 import fcntl
 import os
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterator
@@ -258,6 +260,8 @@ class Ledger:
 
     def read_task(self, task_id: str) -> Task:
         path = self.task_path(task_id)
+        if path.is_symlink():
+            raise UsageError(f"{self.rel(path)} 是符号链接，拒绝读取", "事项文件必须是台账内的普通文件；请删除该链接")
         try:
             data = path.read_bytes()
         except FileNotFoundError:
@@ -301,6 +305,10 @@ class Ledger:
         with open(lock_dir / "lock", "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
+                self.interrupted = recover_interrupted(self.root)
+                if self.interrupted:
+                    print(f"警告：上次操作被中断，已把 {'、'.join(self.interrupted)} 恢复到最后一次提交的状态",
+                          file=sys.stderr)
                 yield
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
@@ -347,7 +355,11 @@ class Ledger:
             "GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email,
         }
         ident.update(_author_date())
+        journal = journal_path(self.root)
         try:
+            clear_stale_index_lock(self.root)
+            # A journal names our files until the commit exists, so a SIGKILL can be undone next time.
+            atomic_write(journal, "\n".join(rels).encode("utf-8"))
             # Thousands of paths (an import): git's pathspec matching is quadratic (8 s at 10,000 files),
             # so stage them through update-index and commit the index, when nothing else is staged.
             bulk = len(files) > 20 and not git(self.root, "diff", "--cached", "--name-only", "-z").strip("\0")
@@ -364,14 +376,21 @@ class Ledger:
                 git(self.root, "add", "--", *rels)
                 git(self.root, "commit", "-q", "--no-verify", "-F", "-", "--", *rels,
                     input=message.encode("utf-8"), env=ident)
-        except BaseException:
+            journal.unlink(missing_ok=True)
+        except BaseException as exc:
             for path, data in old.items():
-                if data is None:
-                    path.unlink(missing_ok=True)
-                else:
-                    atomic_write(path, data)
+                with contextlib.suppress(OSError):
+                    if data is None:
+                        path.unlink(missing_ok=True)
+                    elif path.read_bytes() != data:  # untouched originals need no rewrite on a full disk
+                        atomic_write(path, data)
             with contextlib.suppress(LedgerError):
                 git(self.root, "reset", "-q", "--", *rels)
+            journal.unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise LedgerError("磁盘空间已满，本次变更未写入，原文件保持不变", "请清理磁盘后重试") from None
+            if isinstance(exc, LedgerError) and "No space left" in exc.message:
+                raise LedgerError("磁盘空间已满，git 无法提交，本次变更未写入", "请清理磁盘后重试") from None
             raise
         self._remember(files)
         return git(self.root, "rev-parse", "HEAD").strip()
@@ -463,3 +482,226 @@ class Ledger:
             trailers = dict(re.findall(r"^(Taizhang-[\w-]+):\s*(.*)$", body, re.M))
             commits.append(Commit(sha, author, email, date, subject, body.strip(), trailers))
         return commits
+
+
+# -- audit trail, hooks, several clerks (issue 5) ------------------------------------
+def git_try(root: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> tuple[int, str, str]:
+    """Run git and return (code, stdout, stderr) instead of raising: for questions, not changes."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), *args], input=input, capture_output=True,
+            env={**os.environ, "LC_ALL": "C", **(env or {})}, check=False,
+        )
+    except FileNotFoundError:
+        raise LedgerError("找不到 git 命令", "请先安装 git") from None
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def git_path(root: Path, name: str) -> Path:
+    """Where git keeps `name` (hooks, index.lock, …) for this work tree, worktrees included."""
+    out = git(root, "rev-parse", "--git-path", name).strip()
+    p = Path(out)
+    return p if p.is_absolute() else root / p
+
+
+def staged_task_files(root: Path) -> tuple[list[str], list[str]]:
+    """Task files in the index that differ from HEAD: (added or modified, deleted)."""
+    changed, deleted = [], []
+    code, out, _ = git_try(root, "diff", "--cached", "--name-status", "--no-renames", "-z", "--", TASKS_DIR)
+    if code != 0:  # no HEAD yet: everything staged is new
+        out = git(root, "ls-files", "-z", "--", TASKS_DIR)
+        return [p for p in out.split("\0") if p.endswith(".yaml")], []
+    parts = out.split("\0")
+    for status, path in zip(parts[0::2], parts[1::2]):
+        if not path.endswith(".yaml"):
+            continue
+        (deleted if status.startswith("D") else changed).append(path)
+    return changed, deleted
+
+
+def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
+    """Many `rev:path` objects in one `git cat-file --batch`; None where the object is missing."""
+    if not specs:
+        return {}
+    for s in specs:
+        if "\n" in s:
+            raise UsageError(f"路径中不能有换行：{s!r}", "请检查文件名")
+    proc = subprocess.run(
+        ["git", "-C", str(root), "cat-file", "--batch"], input=("\n".join(specs) + "\n").encode("utf-8"),
+        capture_output=True, env={**os.environ, "LC_ALL": "C"}, check=False,
+    )
+    if proc.returncode != 0:
+        raise LedgerError("git cat-file 失败", "请检查台账的 git 仓库状态")
+    out, pos, found = proc.stdout, 0, {}
+    for spec in specs:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].decode("utf-8", "replace").split(" ")
+        pos = nl + 1
+        if len(header) == 3 and header[1] == "blob":
+            size = int(header[2])
+            found[spec] = out[pos:pos + size]
+            pos += size + 1
+        elif len(header) == 3:  # a tree or commit named by mistake: skip its body
+            pos += int(header[2]) + 1
+            found[spec] = None
+        else:
+            found[spec] = None
+    return found
+
+
+@dataclass(frozen=True)
+class FileChange:
+    status: str  # A, M, D
+    path: str
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """One commit as the audit sees it: who, when, what it says, which task files it touched."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: str
+    email: str
+    date: str  # author date, ISO 8601
+    committed: str
+    subject: str
+    body: str
+    trailers: dict[str, list[str]]
+    files: tuple[FileChange, ...]
+
+    @property
+    def action(self) -> str | None:
+        values = self.trailers.get("Taizhang-Action")
+        return values[-1] if values else None
+
+
+def changesets(root: Path, since: str | None = None, until: str | None = None,
+               paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
+    """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges)."""
+    code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
+    if code != 0:
+        return []
+    sep, start = "\x1f", "\x1e"
+    fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
+    args = ["log", "--reverse", "--no-renames", "--name-status", "-m", "--first-parent", f"--format={fmt}"]
+    if since:
+        args.append(f"--since={since}")
+    if until:
+        args.append(f"--until={until}")
+    out = git(root, *args, rev, "--", *paths)
+    result = []
+    for chunk in out.split(start)[1:]:
+        head, _, rest = chunk.rpartition(sep)
+        sha, parents, author, email, date, committed, subject, body = head.split(sep, 7)
+        files = []
+        for line in rest.strip("\n").splitlines():
+            status, _, path = line.partition("\t")
+            if path:
+                files.append(FileChange(status[:1], path))
+        trailers: dict[str, list[str]] = {}
+        for k, v in re.findall(r"^(Taizhang-[\w-]+):[ \t]*(.*)$", body, re.M):
+            trailers.setdefault(k, []).append(v.strip())
+        result.append(ChangeSet(sha, tuple(parents.split()), author, email, date, committed, subject,
+                                body.strip(), trailers, tuple(files)))
+    return result
+
+
+def anchor_file(root: Path) -> Path:
+    return root / ".git" / "taizhang" / "anchor"
+
+
+def head_sha(root: Path) -> str | None:
+    code, out, _ = git_try(root, "rev-parse", "--verify", "-q", "HEAD")
+    return out.strip() if code == 0 else None
+
+
+def is_ancestor(root: Path, older: str, newer: str) -> bool:
+    code, _, _ = git_try(root, "merge-base", "--is-ancestor", older, newer)
+    return code == 0
+
+
+def verify_commit(root: Path, sha: str) -> bool:
+    code, _, _ = git_try(root, "verify-commit", sha)
+    return code == 0
+
+
+def git_processes_in(root: Path) -> list[int]:
+    """Pids of git processes working in this repository (by their cwd or -C), read from /proc."""
+    pids = []
+    me = str(root)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+            if not cmd or os.path.basename(cmd[0].decode("utf-8", "replace")) not in ("git", "git-remote-http"):
+                continue
+            cwd = os.readlink(Path(entry.path, "cwd"))
+        except OSError:
+            continue
+        args = [c.decode("utf-8", "replace") for c in cmd]
+        if cwd == me or cwd.startswith(me + "/") or me in args:
+            pids.append(int(entry.name))
+    return pids
+
+
+def clear_stale_index_lock(root: Path) -> bool:
+    """Remove .git/index.lock left by a killed process, but only when no git process is running here."""
+    lock = git_path(root, "index.lock")
+    if not lock.is_file() or lock.is_symlink() or git_processes_in(root):
+        return False
+    lock.unlink(missing_ok=True)
+    return True
+
+
+def journal_path(root: Path) -> Path:
+    return root / ".git" / "taizhang" / "pending"
+
+
+def recover_interrupted(root: Path) -> list[str]:
+    """After a killed write: put the files a journal names back to HEAD (the last whole commit)."""
+    journal = journal_path(root)
+    if not journal.exists():
+        return []
+    rels = [r for r in journal.read_text(encoding="utf-8").split("\n") if r]
+    clear_stale_index_lock(root)
+    restored = []
+    for rel in rels:
+        if ".." in rel.split("/") or rel.startswith("/"):
+            continue
+        code, _, _ = git_try(root, "cat-file", "-e", f"HEAD:{rel}")
+        if code == 0:
+            git(root, "checkout", "-q", "HEAD", "--", rel)
+        else:
+            git_try(root, "rm", "-q", "--cached", "--ignore-unmatch", "--", rel)
+            (root / rel).unlink(missing_ok=True)
+        restored.append(rel)
+    journal.unlink(missing_ok=True)
+    return restored
+
+
+def revert_commit(root: Path, sha: str, message: str, clerk: Clerk) -> str:
+    """`git revert` one commit as a new commit with our message; on any failure leave HEAD as it was."""
+    ident = {
+        "GIT_AUTHOR_NAME": clerk.name, "GIT_AUTHOR_EMAIL": clerk.email,
+        "GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email,
+    }
+    try:
+        git(root, "revert", "--no-commit", sha, env=ident)
+        git(root, "commit", "-q", "--no-verify", "-F", "-", input=message.encode("utf-8"), env=ident)
+    except LedgerError:
+        git_try(root, "revert", "--abort")
+        raise
+    return git(root, "rev-parse", "HEAD").strip()
+
+
+def symlinks_in_tasks(root: Path) -> list[str]:
+    """Symbolic links under tasks/: a task file must be a plain file inside the ledger."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root / TASKS_DIR):
+        for name in dirnames + filenames:
+            p = Path(dirpath, name)
+            if p.is_symlink():
+                found.append(p.relative_to(root).as_posix())
+    return sorted(found)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
+import subprocess
 import time
 
 import pytest
@@ -120,13 +122,25 @@ LOCKS = {
 }
 
 
+@contextlib.contextmanager
+def _git_running_in(root):
+    """A live git process in the ledger: a stale index.lock is removed only when none is running."""
+    holder = subprocess.Popen(["git", "hash-object", "--stdin"], cwd=root, stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        holder.communicate(b"x")
+
+
 @pytest.mark.parametrize("lock", sorted(LOCKS))
 def test_a_failed_commit_rolls_back_a_new_task(ledger, run, h, lock):
     h.add()
     before = h.snapshot(ledger)
     lockfile = ledger / LOCKS[lock]
     lockfile.write_text("")
-    res = run("add", "不该留下的事项", "--lead-unit", "市住建局", "--within", "5wd", code=3)
+    with _git_running_in(ledger):
+        res = run("add", "不该留下的事项", "--lead-unit", "市住建局", "--within", "5wd", code=3)
     lockfile.unlink()
     assert len(res.err.strip().splitlines()) == 1 and "git" in res.err
     assert not (ledger / "tasks" / "2026" / "2026-0002.yaml").exists()
@@ -144,7 +158,8 @@ def test_a_failed_commit_restores_the_old_file(ledger, run, h, lock):
     before = h.snapshot(ledger)
     lockfile = ledger / LOCKS[lock]
     lockfile.write_text("")
-    run("done", tid, code=3)
+    with _git_running_in(ledger):
+        run("done", tid, code=3)
     lockfile.unlink()
     assert path.read_bytes() == old
     assert h.snapshot(ledger) == before

@@ -1,0 +1,252 @@
+"""Reading the audit trail: field changes per commit, the supervisor's digest and the history's findings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+Date = dt.date
+
+# Records whose `on` date says when something happened; a new one dated before the latest is backdated.
+DATED_LISTS = ("progress", "urges", "events", "deadline_changes")
+DATED_ONE = ("done", "verification")
+
+
+@dataclass
+class TaskChange:
+    """One task file in one commit: its parsed form before and after (None when absent or unreadable)."""
+
+    path: str
+    status: str  # A added, M modified, D deleted
+    old: dict | None = None
+    new: dict | None = None
+    old_error: str | None = None
+    new_error: str | None = None
+
+    @property
+    def task_id(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
+@dataclass
+class Entry:
+    """A commit that touched task files, with what it changed in them."""
+
+    sha: str
+    author: str
+    email: str
+    date: str
+    subject: str
+    action: str | None
+    trailers: dict[str, list[str]]
+    changes: list[TaskChange] = field(default_factory=list)
+
+    @property
+    def hand_edit(self) -> bool:
+        return self.action is None
+
+
+# -- field changes ---------------------------------------------------------------
+def field_diff(old: dict | None, new: dict | None) -> list[dict[str, Any]]:
+    """The top-level fields that differ, with their old and new values (JSON-ready)."""
+    created = old is None
+    old, new = old or {}, new or {}
+    out = []
+    for key in list(dict.fromkeys([*old, *new])):
+        if created and new.get(key) in ("", [], None, False):
+            continue  # a new file: only the fields it actually fills
+        if key == "schema_version" and key in old and key in new and old[key] == new[key]:
+            continue
+        a, b = old.get(key), new.get(key)
+        if a != b:
+            out.append({"field": key, "old": a, "new": b})
+    return out
+
+
+def short_value(value: Any, n: int = 24) -> str:
+    if value is None:
+        return "∅"
+    if isinstance(value, list):
+        return f"{len(value)} 条"
+    if isinstance(value, dict):
+        return "{…}"
+    s = str(value)
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def diff_text(d: dict[str, Any]) -> str:
+    a, b = d["old"], d["new"]
+    if isinstance(a, list) and isinstance(b, list) and len(b) > len(a):
+        return f"{d['field']}: +{len(b) - len(a)} 条"
+    return f"{d['field']}: {short_value(a)} → {short_value(b)}"
+
+
+# -- log -----------------------------------------------------------------------------
+@dataclass
+class LogFilter:
+    by: str | None = None
+    unit: str | None = None
+    action: str | None = None
+    task_id: str | None = None
+
+
+def _touches_unit(c: TaskChange, unit: str) -> bool:
+    for t in (c.old, c.new):
+        if t and (t.get("lead_unit") == unit or unit in (t.get("units") or [])):
+            return True
+    return False
+
+
+def select(entries: list[Entry], f: LogFilter) -> list[Entry]:
+    out = []
+    for e in entries:
+        if f.by and f.by not in (e.author, e.email):
+            continue
+        if f.action and (e.action or "hand-edit") != f.action:
+            continue
+        changes = e.changes
+        if f.task_id:
+            changes = [c for c in changes if c.task_id == f.task_id]
+        if f.unit:
+            changes = [c for c in changes if _touches_unit(c, f.unit)]
+        if (f.task_id or f.unit) and not changes:
+            continue
+        out.append(Entry(e.sha, e.author, e.email, e.date, e.subject, e.action, e.trailers, changes))
+    return out
+
+
+def entry_json(e: Entry) -> dict[str, Any]:
+    return {
+        "commit": e.sha, "date": e.date, "author": e.author, "email": e.email,
+        "action": e.action, "hand_edit": e.hand_edit, "subject": e.subject,
+        "tasks": [
+            {"id": c.task_id, "path": c.path, "change": {"A": "added", "M": "modified", "D": "deleted"}.get(c.status, c.status),
+             "fields": field_diff(c.old, c.new), **({"error": c.new_error} if c.new_error else {})}
+            for c in e.changes
+        ],
+    }
+
+
+# -- review ----------------------------------------------------------------------------
+REVIEW_KINDS = {
+    "new": "新交办", "closed": "已销号", "extended": "已延期", "red": "转为红灯",
+    "urged": "已催办", "hand_edit": "手工修改（未经 taizhang）",
+}
+
+
+def _count(plain: dict | None, key: str) -> int:
+    return len((plain or {}).get(key) or [])
+
+
+def review(entries: list[Entry], turned_red: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The supervisor's digest of the given commits; turned_red comes from today's assessment."""
+    out: dict[str, list[dict[str, Any]]] = {k: [] for k in REVIEW_KINDS}
+
+    def item(kind: str, e: Entry, c: TaskChange | None, detail: str = "") -> None:
+        plain = (c.new or c.old or {}) if c else {}
+        out[kind].append({
+            "task": c.task_id if c else None, "title": plain.get("title", ""), "who": e.author,
+            "when": e.date, "commit": e.sha, "detail": detail,
+        })
+
+    for e in entries:
+        if e.hand_edit:
+            item("hand_edit", e, e.changes[0] if len(e.changes) == 1 else None,
+                 e.subject + (f"（{len(e.changes)} 个文件）" if len(e.changes) != 1 else ""))
+        for c in e.changes:
+            old, new = c.old or {}, c.new or {}
+            if c.status == "A" and c.new:
+                item("new", e, c, f"牵头单位 {new.get('lead_unit')}，时限 {new.get('due')}")
+            if c.new and new.get("status") == "closed" and old.get("status") != "closed":
+                v = new.get("verification") or {}
+                item("closed", e, c, f"核验人 {v.get('verified_by', '')}")
+            if c.old and c.new:
+                added = (new.get("deadline_changes") or [])[_count(old, "deadline_changes"):]
+                for d in added:
+                    if d.get("kind") == "extend":
+                        item("extended", e, c, f"{d.get('old_due')} → {d.get('new_due')}：{d.get('reason', '')}")
+                for u in (new.get("urges") or [])[_count(old, "urges"):]:
+                    item("urged", e, c, f"{'督办' if u.get('level') == 'supervise' else '催办'} {u.get('note', '')}".strip())
+    out["red"] = turned_red
+    return out
+
+
+# -- audit -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    commit: str | None
+    path: str | None
+    message: str
+    fatal: bool = True
+
+    def __str__(self) -> str:
+        where = self.path or "（仓库）"
+        at = f" [{self.commit[:8]}]" if self.commit else ""
+        return f"{where}{at}: {self.message}"
+
+
+def _records(plain: dict) -> list[str]:
+    """Every dated record of a task, as canonical JSON (so a multiset difference finds the new ones)."""
+    found = []
+    for key in DATED_LISTS:
+        found += [key + json.dumps(r, sort_keys=True, ensure_ascii=False) for r in plain.get(key) or []]
+    for key in DATED_ONE:
+        if plain.get(key):
+            found.append(key + json.dumps(plain[key], sort_keys=True, ensure_ascii=False))
+    return found
+
+
+def _on(record: str) -> str:
+    return json.loads(record[record.index("{"):]).get("on", "")
+
+
+def backdated(old: dict, new: dict) -> list[str]:
+    """New records dated before the latest record the previous version already had."""
+    before = _records(old)
+    if not before:
+        return []
+    latest = max(_on(r) for r in before)
+    remaining = list(before)
+    late = []
+    for r in _records(new):
+        if r in remaining:
+            remaining.remove(r)
+        elif _on(r) < latest:
+            late.append(f"{r[: r.index('{')]} 记为 {_on(r)}，早于此前已有的 {latest}")
+    return late
+
+
+def _reopened(old: dict, new: dict) -> bool:
+    events = (new.get("events") or [])[_count(old, "events"):]
+    return new.get("status") == "open" and any(ev.get("action") == "reopen" for ev in events)
+
+
+def findings(entries: list[Entry], strict: bool = False) -> list[Finding]:
+    """What is wrong in the history itself, commit by commit."""
+    out: list[Finding] = []
+    for e in entries:
+        if e.hand_edit:
+            out.append(Finding("hand_edit", e.sha, ", ".join(c.path for c in e.changes) or None,
+                               f"手工修改（无 taizhang 记录）：{e.author} {e.date} “{e.subject}”", strict))
+        if e.action == "undo":
+            continue  # an undo is a recorded reversal of a recorded change
+        for c in e.changes:
+            if c.status == "D":
+                out.append(Finding("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
+                continue
+            if c.old is None or c.new is None:
+                continue
+            if c.old.get("status") == "closed" and c.old != c.new and not _reopened(c.old, c.new):
+                changed = "、".join(d["field"] for d in field_diff(c.old, c.new))
+                out.append(Finding("closed_changed", e.sha, c.path,
+                                   f"已销号事项未经退回重办就被修改（{changed}；{e.author} {e.date}）"))
+            for text in backdated(c.old, c.new):
+                out.append(Finding("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
+    return out
+
+
+def first_red_day(task_due: Date | None, next_workday: Callable[[Date], Date]) -> Date | None:
+    return None if task_due is None else next_workday(task_due + dt.timedelta(days=1))

@@ -1,0 +1,105 @@
+"""What `init` sets up in a ledger's .git and a fresh clone gets on its first command: hook, merge driver."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from . import store
+from .errors import Problem
+
+SETUP_VERSION = "1"
+HOOK_MARK = "# taizhang pre-commit hook"
+ATTRIBUTES = "tasks/**/*.yaml merge=taizhang\n"
+
+
+def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
+    """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args."""
+    libdir = Path(__file__).resolve().parent.parent  # holds cli.py and ledger/, in a checkout or a wheel
+    code = code or f"import sys, cli; sys.exit(cli.main({args!r} + sys.argv[1:]))"
+    return (f"PYTHONPATH={shlex.quote(str(libdir))}${{PYTHONPATH:+:$PYTHONPATH}} "
+            f"exec {shlex.quote(sys.executable)} -c {shlex.quote(code)} {shell_args}").rstrip()
+
+
+def hook_text() -> str:
+    return (
+        "#!/bin/sh\n"
+        f"{HOOK_MARK}: a hand edit that breaks the ledger cannot be committed.\n"
+        "# Installed by taizhang; it checks only the staged task files. Bypass knowingly: git commit --no-verify\n"
+        # Straight to hook_main, not through the CLI: importing typer alone costs ~0.3 s.
+        f"{_python_call([], code='import sys; from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
+    )
+
+
+def install_hook(root: Path) -> str | None:
+    """Write .git/hooks/pre-commit unless someone else's hook is there; returns a warning or None."""
+    path = store.git_path(root, "hooks/pre-commit")
+    if path.exists():
+        current = path.read_text(encoding="utf-8", errors="replace")
+        if HOOK_MARK not in current:
+            return f"警告：{path} 已有别的 pre-commit 钩子，未安装 taizhang 的校验钩子"
+        if current == hook_text():
+            return None
+    store.atomic_write(path, hook_text().encode("utf-8"))
+    path.chmod(0o755)
+    return None
+
+
+def register_merge_driver(root: Path) -> None:
+    """git config merge.taizhang.*: task files merge through taizhang, never with conflict markers."""
+    store.git(root, "config", "merge.taizhang.name", "taizhang 事项文件合并")
+    store.git(root, "config", "merge.taizhang.driver",
+              _python_call(["merge-driver"], "%O %A %B %P"))
+
+
+def ensure_setup(root: Path, warn=None) -> None:
+    """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too."""
+    marker = root / ".git" / "taizhang" / "setup"
+    try:
+        if marker.read_text(encoding="utf-8") == SETUP_VERSION:
+            return
+    except OSError:
+        pass
+    if not (root / ".git").is_dir():
+        return
+    message = install_hook(root)
+    if message and warn:
+        warn(message)
+    register_merge_driver(root)
+    attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
+    current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    if ATTRIBUTES not in current:
+        store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
+    store.atomic_write(marker, SETUP_VERSION.encode())
+
+
+def staged_problems(root: Path) -> list[Problem]:
+    """`check --staged`: only the task files about to be committed, read from the index."""
+    from .invariants import check_texts
+
+    changed, deleted = store.staged_task_files(root)
+    problems = [Problem(rel, 1, "不允许删除事项文件；撤销事项请用 taizhang cancel") for rel in deleted]
+    blobs = store.read_blobs(root, [f":{rel}" for rel in changed])
+    texts = {rel: blobs[f":{rel}"] for rel in changed if blobs.get(f":{rel}") is not None}
+    problems.extend(check_texts(texts))
+    return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def hook_main() -> int:
+    """The pre-commit hook: `taizhang check --staged` without the CLI's import cost."""
+    from .errors import TaizhangError
+
+    try:
+        root = store.find_root(os.getcwd())  # git runs hooks at the top of the work tree
+        problems = staged_problems(root)
+    except TaizhangError as e:
+        print(f"错误：{e.line()}", file=sys.stderr)
+        return e.exit_code
+    if problems:
+        print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：", file=sys.stderr)
+        for p in problems:
+            print(p)
+        return 1
+    return 0

@@ -1,0 +1,153 @@
+"""Services of the audit trail: load commits with parsed before/after, log, review, audit, undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import audit, codec, rules, store
+from .context import Env
+from .errors import LedgerError, TransitionError, UsageError
+from .workdays import parse_date
+
+
+def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+    if data is None:
+        return None, None
+    if data not in memo:
+        try:
+            memo[data] = (codec.task_to_plain(codec.task_from_bytes(data)), None)
+        except codec.FormatError as e:
+            memo[data] = (None, f"第 {e.line} 行：{e.message}")
+    return memo[data]
+
+
+def entries(env: Env, since: str | None = None, until: str | None = None, paths=(store.TASKS_DIR,)) -> list[audit.Entry]:
+    """Every commit touching task files (oldest first) with each file parsed before and after."""
+    root = env.ledger().root
+    since_d = parse_date(since, "--since 日期") if since else None
+    until_d = parse_date(until, "--until 日期") if until else None
+    sets = store.changesets(
+        root,
+        since=f"{since_d.isoformat()} 00:00:00" if since_d else None,
+        until=f"{until_d.isoformat()} 23:59:59" if until_d else None,
+        paths=tuple(paths),
+    )
+    specs = []
+    for cs in sets:
+        for f in cs.files:
+            if f.status != "A" and cs.parents:
+                specs.append(f"{cs.parents[0]}:{f.path}")
+            if f.status != "D":
+                specs.append(f"{cs.sha}:{f.path}")
+    blobs = store.read_blobs(root, specs)
+    memo: dict = {}
+    out = []
+    for cs in sets:
+        e = audit.Entry(cs.sha, cs.author, cs.email, cs.date, cs.subject, cs.action, cs.trailers)
+        for f in cs.files:
+            if not f.path.endswith(".yaml") or "/." in f.path:
+                continue
+            old, old_err = _parse(blobs.get(f"{cs.parents[0]}:{f.path}") if cs.parents else None, memo)
+            new, new_err = _parse(blobs.get(f"{cs.sha}:{f.path}"), memo)
+            e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
+        if e.changes:
+            out.append(e)
+    return out
+
+
+def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_id=None) -> list[audit.Entry]:
+    paths = (store.TASKS_DIR,)
+    if task_id:
+        from .services import resolve_id
+
+        task_id = resolve_id(task_id, env.today)
+        paths = (env.ledger().rel(env.ledger().task_path(task_id)),)
+    found = audit.select(entries(env, since, until, paths), audit.LogFilter(by, unit, action, task_id))
+    return found
+
+
+def review(env: Env, since: str, until: str | None = None) -> dict:
+    from .services import load_tasks
+
+    since_d = parse_date(since, "--since 日期")
+    cal = env.ledger().calendar
+    day_before = since_d - dt.timedelta(days=1)
+    red = []
+    for task in load_tasks(env):
+        if task.status in ("closed", "cancelled"):
+            continue
+        if rules.overdue_workdays(task, env.today, cal) > 0 and rules.overdue_workdays(task, day_before, cal) == 0:
+            first = audit.first_red_day(task.due, cal.next_workday_on_or_after)
+            red.append({"task": task.id, "title": task.title, "who": task.lead_unit,
+                        "when": first.isoformat() if first else None, "commit": None,
+                        "detail": f"时限 {task.due}，已逾期 {rules.overdue_workdays(task, env.today, cal)} 个工作日"})
+    return audit.review(entries(env, since, until), sorted(red, key=lambda r: (r["when"] or "", r["task"])))
+
+
+def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[audit.Finding]:
+    led = env.ledger()
+    root = led.root
+    found = audit.findings(entries(env), strict)
+    anchor = store.anchor_file(root)
+    if anchor.exists():
+        old = anchor.read_text(encoding="utf-8").strip()
+        head = store.head_sha(root)
+        if not head or not store.is_ancestor(root, old, head):
+            found.append(audit.Finding("rewritten", old, None,
+                                       f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
+    if led.config.get("require_signed"):
+        for sha in store.git(root, "rev-list", "HEAD").split():
+            if not store.verify_commit(root, sha):
+                found.append(audit.Finding("unsigned", sha, None, "提交没有可验证的签名（require_signed: true）"))
+    if set_anchor and not any(f.fatal for f in found):
+        head = store.head_sha(root)
+        if head:
+            store.atomic_write(anchor, (head + "\n").encode())
+    return found
+
+
+def undo(env: Env) -> tuple[str, str]:
+    """Revert the clerk's last taizhang change (not yet undone) as a new commit; history keeps both."""
+    led = env.ledger()
+    clerk = led.clerk(env.by)
+    with led.locked():
+        sets = store.changesets(led.root, paths=(store.TASKS_DIR, store.CONFIG_FILE, store.CALENDAR_DIR))
+        undone = {r for cs in sets for r in cs.trailers.get("Taizhang-Reverts", [])}
+        pairs = undone | {cs.sha for cs in sets if set(cs.trailers.get("Taizhang-Reverts", [])) & undone}
+        target = None
+        for i in range(len(sets) - 1, -1, -1):
+            cs = sets[i]
+            if cs.author != clerk.name or cs.action in (None, "init", "undo") or cs.sha in undone:
+                continue
+            target = (i, cs)
+            break
+        if target is None:
+            raise TransitionError(f"{clerk.name} 没有可以撤回的 taizhang 变更", "taizhang log --by 姓名 可查看变更记录")
+        i, cs = target
+        mine = {f.path for f in cs.files}
+        if any(f.status == "A" and f.path.startswith(store.TASKS_DIR + "/") for f in cs.files):
+            raise TransitionError(
+                f"不能撤回“{cs.subject}”：撤回会删除事项文件，而编号不能重复使用",
+                "不再办理的事项请用 taizhang cancel 编号 --reason 原因 撤销",
+            )
+        for later in sets[i + 1:]:
+            if later.sha in pairs:
+                continue
+            clash = mine & {f.path for f in later.files}
+            if clash:
+                raise TransitionError(
+                    f"不能撤回“{cs.subject}”：之后 {later.author} 的“{later.subject}”也改了 {'、'.join(sorted(clash))}",
+                    "请先撤回后来的变更，或用相应命令改正",
+                )
+        dirty = store.git(led.root, "status", "--porcelain", "--", *sorted(mine)).strip()
+        if dirty:
+            raise UsageError(f"{'、'.join(sorted(mine))} 有未提交的修改，不能撤回", "请先提交或还原这些修改")
+        tasks = cs.trailers.get("Taizhang-Task", [])
+        message = (f"撤回 {cs.subject}\n\n撤回 {cs.author} 于 {cs.date[:16].replace('T', ' ')} 的变更 {cs.sha[:12]}\n\n"
+                   + "\n".join(["Taizhang-Action: undo", *(f"Taizhang-Task: {t}" for t in tasks),
+                                f"Taizhang-Reverts: {cs.sha}"]) + "\n")
+        try:
+            store.revert_commit(led.root, cs.sha, message, clerk)
+        except LedgerError as e:
+            raise LedgerError(f"撤回失败：{e.message}", "台账未改变；请运行 taizhang check 检查") from None
+    return cs.sha, cs.subject
