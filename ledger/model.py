@@ -71,7 +71,7 @@ class DeadlineChange:
     """A deadline moved: an extension, or a recomputation once the calendar is known."""
 
     on: Date
-    kind: str  # extend | recompute
+    kind: str  # extend | recompute | resume | redirect
     old_due: Date
     new_due: Date
     reason: str = ""
