@@ -172,7 +172,9 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
     created_repo = False
     try:
         if not existing_repo:
-            import git as gitpython  # GitPython only here and in history, where its cost is paid once
+            # GitPython creates the repository; every other git call is the git command line
+            # (store.git), which spares each command the ~100 ms import of GitPython.
+            import git as gitpython
 
             gitpython.Repo.init(root, initial_branch="main")
             created_repo = True
