@@ -599,6 +599,7 @@ def import_(
     file: Annotated[str, typer.Argument(help="要导入的台账文件（.xlsx 或 .csv）", metavar="FILE")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查：显示列的对应关系和每个问题的行号，不导入")] = False,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="跳过有问题的行，导入其余各行（默认有任何问题都不导入）")] = False,
+    new_unit: Annotated[bool, typer.Option("--new-unit", help="单位名录中没有的单位，一并加入名录（同一次提交）")] = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -611,7 +612,7 @@ def import_(
     env = _env(ledger, by=by)
     path = Path(file)
     with _progress_bar("校验") as tick:
-        plan = importer.plan(env, path, tick)
+        plan = importer.plan(env, path, tick, new_unit=new_unit)
     m = plan.mapping
     err = sys.stderr
     if dry_run:
@@ -629,7 +630,10 @@ def import_(
             raise typer.Exit(1)
         return
     if plan.problems and not skip_bad:
-        raise UsageError(f"{summary}，未导入任何事项", "请修正上面列出的行后重试，或加 --skip-bad 只导入没有问题的行")
+        hint = "请修正上面列出的行后重试，或加 --skip-bad 只导入没有问题的行"
+        if any("单位名录中没有" in p.message for p in plan.problems):
+            hint += "；确属新单位请加 --new-unit 一并加入单位名录"
+        raise UsageError(f"{summary}，未导入任何事项", hint)
     with _progress_bar("写入") as tick:
         tasks = importer.commit(env, plan, tick)
     span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
