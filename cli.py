@@ -174,6 +174,11 @@ def list_(
     light: Annotated[Optional[str], typer.Option("--light", help="预警灯：red 红、yellow 黄、green 绿", metavar="red|yellow|green")] = None,
     due_before: Annotated[Optional[str], typer.Option("--due-before", help="时限早于该日", metavar="DATE")] = None,
     milestone_overdue: Annotated[bool, typer.Option("--milestone-overdue", help="只看有时间节点已过期未完成的")] = False,
+    urged: Annotated[bool, typer.Option("--urged", help="只看发过催办单或督办单的")] = False,
+    extended: Annotated[bool, typer.Option("--extended", help="只看延期过的")] = False,
+    late_assignment: Annotated[bool, typer.Option("--late-assignment", help="只看交办超时的（晚于规则规定的交办期限登记）")] = False,
+    written_report_due: Annotated[bool, typer.Option("--written-report-due", help="只看经两次以上协调仍未解决、须书面上报的")] = False,
+    parent: Annotated[Optional[str], typer.Option("--parent", help="只看该事项分解出的下级事项", metavar="ID")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="按任务分解显示上下级树")] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
@@ -184,7 +189,8 @@ def list_(
 
     env = _env(ledger, as_of)
     items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
-                                                milestone_overdue))
+                                                milestone_overdue, urged, extended, late_assignment,
+                                                written_report_due, parent))
     items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
     if tree:
         _emit_tree(items, fmt)
