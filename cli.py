@@ -457,6 +457,7 @@ class ReportFmt(str, Enum):
     md = "md"
     json = "json"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 class ExportFmt(str, Enum):
@@ -483,6 +484,13 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _done(f"已生成：{path}")
         return
+    elif fmt == ReportFmt.docx:
+        from ledger import word
+
+        path = Path(output or default_name)
+        word.write_report(rep, path)
+        _done(f"已生成：{path}")
+        return
     else:
         from ledger.bulletin import to_markdown, to_rich
 
@@ -500,7 +508,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
 @report_app.command("monthly")
 def report_monthly(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM（默认本月；过去的月份按当月末的台账计算）", metavar="YYYY-MM")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名（减负要求不宜排名时）")] = False,
     as_of: AsOfOpt = None,
@@ -516,7 +524,7 @@ def report_monthly(
 
 @report_app.command("weekly")
 def report_weekly(
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名")] = False,
     as_of: AsOfOpt = None,
@@ -534,7 +542,7 @@ def report_weekly(
 def report_unit(
     unit: Annotated[str, typer.Argument(help="单位名称（牵头或责任单位）", metavar="UNIT")],
     since: Annotated[Optional[str], typer.Option("--since", help="统计起始日期（默认当年 1 月 1 日）", metavar="DATE")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,

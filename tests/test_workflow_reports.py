@@ -66,6 +66,15 @@ def test_monthly_report_flags_interviews_and_written_reports(ledger, run, tmp_pa
     wb = load_workbook(tmp_path / "r.xlsx")
     assert wb["约谈两次"]["A2"].value == "赵副局长" and wb["约谈两次"]["C2"].value == 2
     assert wb["须书面报告"]["A2"].value == a
+    try:
+        import docx
+    except ImportError:  # the optional `docx` extra
+        docx = None
+    if docx is not None:
+        run("report", "monthly", "--format", "docx", "-o", str(tmp_path / "r.docx"))
+        paras = [p.text for p in docx.Document(str(tmp_path / "r.docx")).paragraphs]
+        assert "六、一年内两次被约谈（应予通报批评）" in paras
+        assert "七、经两次以上协调仍未解决（须书面报告协调情况）" in paras
     # a unit's report carries only its own tasks' coordination, and the person seen through its tasks
     one = run("report", "unit", "市水务局", "--format", "json").json()
     assert one["written_reports_due"] == [] and one["interviewed_twice"] == []
