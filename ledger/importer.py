@@ -117,9 +117,10 @@ def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = Non
 def _canonical_units(fields: dict[str, Any], directory, new_unit: bool, added: list[str]) -> list[str]:
     """Aliases become the directory's full names; unknown units are refused unless --new-unit.
 
-    An empty directory means the office keeps none: names are kept as written.
+    An empty directory means the office keeps none: names are kept as written, and (as with
+    `add --new-unit`) --new-unit starts the directory with them.
     """
-    if not directory.raw:
+    if not directory.raw and not new_unit:
         return []
     problems: list[str] = []
     named: list[str] = []

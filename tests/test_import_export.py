@@ -324,7 +324,7 @@ def test_import_new_unit_joins_directory_in_the_one_commit(ledger_dir, tmp_path,
     t = tasks(ledger_dir)
     assert t["2026-0001"].lead_unit == "市住房和城乡建设局"
     assert t["2026-0003"].units == ["市教育局"]
-    assert cli.main(["check", "--strict"]) in (0, 1)
+    assert cli.main(["check", "--strict"]) == 0
     capsys.readouterr()
     assert cli.main(["check"]) == 0
 
@@ -334,3 +334,14 @@ def test_import_without_directory_keeps_names(ledger_dir, tmp_path):
     _units_csv(path)
     assert cli.main(["import", str(path)]) == 0
     assert tasks(ledger_dir)["2026-0002"].lead_unit == "市住建委"
+    assert "单位名录新增" not in subprocess.run(["git", "-C", str(ledger_dir), "log", "-1", "--format=%B"],
+                                             capture_output=True, text=True, check=True).stdout
+
+
+def test_import_new_unit_starts_an_empty_directory(ledger_dir, tmp_path):
+    path = tmp_path / "u.csv"
+    _units_csv(path)
+    assert cli.main(["import", str(path), "--new-unit"]) == 0
+    cfg = (ledger_dir / "taizhang.yaml").read_text(encoding="utf-8")
+    assert all(u in cfg for u in ("市住建局", "市财政局", "市住建委", "市教育局"))
+    assert cli.main(["check", "--strict"]) == 0
