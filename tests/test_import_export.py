@@ -304,6 +304,8 @@ def test_import_canonicalises_and_refuses_unknown_units(ledger_dir, tmp_path, ca
     assert "第 4 行：单位名录中没有“市教育局”" in err and "--new-unit" in err
     assert "第 2 行" not in err
     assert commits(ledger_dir) == before
+    assert cli.main(["import", str(path), "--dry-run"]) == 1
+    assert "u.csv: 第 3 行：单位名录中没有“市住建委”" in capsys.readouterr().out
     assert cli.main(["import", str(path), "--skip-bad"]) == 0
     t = tasks(ledger_dir)
     assert [(x.lead_unit, x.units) for x in t.values()] == [("市住房和城乡建设局", ["市财政局"])]

@@ -36,6 +36,9 @@ def test_reports_fold_alias_written_files_into_the_canonical_unit(ledger, run):
     assert set(units) == {"市住房和城乡建设局"}
     assert units["市住房和城乡建设局"]["held"] == 2 and units["市住房和城乡建设局"]["overdue"] == 1
     assert rep["overdue"][0]["id"] == a and rep["overdue"][0]["lead_unit"] == "市住房和城乡建设局"
+    # list --unit too finds the alias-written file under either name
+    for name in ("市住建局", "市住房和城乡建设局"):
+        assert sorted(t["id"] for t in run("list", "--unit", name, "--format", "json").json()) == [a, b]
     # report unit takes the alias or the full name
     for name in ("市住建局", "市住房和城乡建设局"):
         one = run("report", "unit", name, "--format", "json").json()
