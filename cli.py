@@ -174,6 +174,11 @@ def list_(
     light: Annotated[Optional[str], typer.Option("--light", help="预警灯：red 红、yellow 黄、green 绿", metavar="red|yellow|green")] = None,
     due_before: Annotated[Optional[str], typer.Option("--due-before", help="时限早于该日", metavar="DATE")] = None,
     milestone_overdue: Annotated[bool, typer.Option("--milestone-overdue", help="只看有时间节点已过期未完成的")] = False,
+    urged: Annotated[bool, typer.Option("--urged", help="只看发过催办单或督办单的")] = False,
+    extended: Annotated[bool, typer.Option("--extended", help="只看延期过的")] = False,
+    late_assignment: Annotated[bool, typer.Option("--late-assignment", help="只看交办超时的（晚于规则规定的交办期限登记）")] = False,
+    written_report_due: Annotated[bool, typer.Option("--written-report-due", help="只看经两次以上协调仍未解决、须书面上报的")] = False,
+    parent: Annotated[Optional[str], typer.Option("--parent", help="只看该事项分解出的下级事项", metavar="ID")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="按任务分解显示上下级树")] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
@@ -184,7 +189,8 @@ def list_(
 
     env = _env(ledger, as_of)
     items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
-                                                milestone_overdue))
+                                                milestone_overdue, urged, extended, late_assignment,
+                                                written_report_due, parent))
     items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
     if tree:
         _emit_tree(items, fmt)
@@ -451,6 +457,7 @@ class ReportFmt(str, Enum):
     md = "md"
     json = "json"
     xlsx = "xlsx"
+    docx = "docx"
 
 
 class ExportFmt(str, Enum):
@@ -477,6 +484,13 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _done(f"已生成：{path}")
         return
+    elif fmt == ReportFmt.docx:
+        from ledger import word
+
+        path = Path(output or default_name)
+        word.write_report(rep, path)
+        _done(f"已生成：{path}")
+        return
     else:
         from ledger.bulletin import to_markdown, to_rich
 
@@ -494,7 +508,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
 @report_app.command("monthly")
 def report_monthly(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM（默认本月；过去的月份按当月末的台账计算）", metavar="YYYY-MM")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名（减负要求不宜排名时）")] = False,
     as_of: AsOfOpt = None,
@@ -510,7 +524,7 @@ def report_monthly(
 
 @report_app.command("weekly")
 def report_weekly(
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名")] = False,
     as_of: AsOfOpt = None,
@@ -528,7 +542,7 @@ def report_weekly(
 def report_unit(
     unit: Annotated[str, typer.Argument(help="单位名称（牵头或责任单位）", metavar="UNIT")],
     since: Annotated[Optional[str], typer.Option("--since", help="统计起始日期（默认当年 1 月 1 日）", metavar="DATE")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
     output: OutOpt = None,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
@@ -599,6 +613,7 @@ def import_(
     file: Annotated[str, typer.Argument(help="要导入的台账文件（.xlsx 或 .csv）", metavar="FILE")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查：显示列的对应关系和每个问题的行号，不导入")] = False,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="跳过有问题的行，导入其余各行（默认有任何问题都不导入）")] = False,
+    new_unit: Annotated[bool, typer.Option("--new-unit", help="单位名录中没有的单位，一并加入名录（同一次提交）")] = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -611,7 +626,7 @@ def import_(
     env = _env(ledger, by=by)
     path = Path(file)
     with _progress_bar("校验") as tick:
-        plan = importer.plan(env, path, tick)
+        plan = importer.plan(env, path, tick, new_unit=new_unit)
     m = plan.mapping
     err = sys.stderr
     if dry_run:
@@ -629,7 +644,10 @@ def import_(
             raise typer.Exit(1)
         return
     if plan.problems and not skip_bad:
-        raise UsageError(f"{summary}，未导入任何事项", "请修正上面列出的行后重试，或加 --skip-bad 只导入没有问题的行")
+        hint = "请修正上面列出的行后重试，或加 --skip-bad 只导入没有问题的行"
+        if any("单位名录中没有" in p.message for p in plan.problems):
+            hint += "；确属新单位请加 --new-unit 一并加入单位名录"
+        raise UsageError(f"{summary}，未导入任何事项", hint)
     with _progress_bar("写入") as tick:
         tasks = importer.commit(env, plan, tick)
     span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id

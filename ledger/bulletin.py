@@ -13,6 +13,10 @@ UNIT_HEADERS = ("单位", "承办事项", "本期到期", "按期办结", "逾�
 OVERDUE_HEADERS = ("编号", "事项", "牵头单位", "时限", "逾期工作日", "催办", "督办", "最近催办")
 EXT_HEADERS = ("编号", "事项", "牵头单位", "申请日期", "原时限", "新时限", "原因")
 RANK_HEADERS = ("名次", "单位", "按期办结率", "当前逾期")
+INTERVIEW_HEADERS = ("被约谈人", "年度", "约谈次数", "约谈记录")
+WRITTEN_HEADERS = ("编号", "事项", "牵头单位", "未解决的协调次数", "最近协调")
+INTERVIEW_TITLE = "一年内两次被约谈（应予通报批评）"
+WRITTEN_TITLE = "经两次以上协调仍未解决（须书面报告协调情况）"
 TASK_HEADERS = ("编号", "事项", "牵头单位", "时限", "状态", "预警", "逾期工作日")
 
 
@@ -44,6 +48,27 @@ def extension_rows(rep: Report) -> list[tuple]:
     return [(e["id"], e["title"], e["lead_unit"], e["on"], e["old_due"], e["new_due"],
              (f"【超时，{e.get('approved_by', '')}批准】" if e.get("late") else "") + e["reason"])
             for e in rep.extensions]
+
+
+def interview_rows(rep: Report) -> list[tuple]:
+    return [(p["person"], p["year"], p["count"],
+             "；".join(f"{i['on']} {i['id']}（{i['lead_unit']}）" for i in p["interviews"]))
+            for p in rep.interviewed_twice]
+
+
+def written_rows(rep: Report) -> list[tuple]:
+    return [(w["id"], w["title"], w["lead_unit"], w["failed_coordinations"], w["last_coordination"])
+            for w in rep.written_reports]
+
+
+def accountability_sections(rep: Report) -> list[tuple[str, tuple, list[tuple]]]:
+    """The sections shown only when something is due: (title, headers, rows)."""
+    out = []
+    if rep.interviewed_twice:
+        out.append((INTERVIEW_TITLE, INTERVIEW_HEADERS, interview_rows(rep)))
+    if rep.written_reports:
+        out.append((WRITTEN_TITLE, WRITTEN_HEADERS, written_rows(rep)))
+    return out
 
 
 def task_rows(rep: Report) -> list[tuple]:
@@ -85,6 +110,9 @@ def to_markdown(rep: Report) -> str:
         lines += ["## 五、单位排名（按按期办结率）", ""]
         lines += _md_table(RANK_HEADERS, [(r["rank"], r["unit"], rate_text(r["on_time_rate"]), r["overdue"])
                                           for r in rep.ranking])
+    for title, headers, rows in accountability_sections(rep):
+        lines += [f"## {title}", ""]
+        lines += _md_table(headers, rows)
     if rep.kind == "unit":
         lines += ["## 事项清单", ""]
         lines += _md_table(TASK_HEADERS, task_rows(rep))
@@ -136,6 +164,8 @@ def to_rich(rep: Report):
     if rep.ranking is not None:
         parts.append(table("五、单位排名", RANK_HEADERS, [(r["rank"], r["unit"], rate_text(r["on_time_rate"]),
                                                            r["overdue"]) for r in rep.ranking]))
+    for title, headers, rows in accountability_sections(rep):
+        parts.append(table(title, headers, rows))
     if rep.kind == "unit":
         parts.append(table("事项清单", TASK_HEADERS, task_rows(rep)))
     return Group(*parts)

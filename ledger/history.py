@@ -69,9 +69,15 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
         end = judged = env.today
     else:
         start, end, judged = period_for(kind, env, month, as_of_given)
+    from .workflow import units_directory
+
     tasks, source = tasks_as_of(env, judged)
+    ledger = env.ledger()
+    canonical = units_directory(ledger.config).canonical
+    if canonical:
+        tasks = [report.canonical_units(t, canonical) for t in tasks]
+        unit = canonical.get(unit, unit) if unit else unit
     if kind == "unit" and not any(t.lead_unit == unit or unit in t.units for t in tasks):
         raise UsageError(f"台账中没有单位“{unit}”承办的事项", "请用 taizhang list 查看单位名称")
-    ledger = env.ledger()
     return report.build(tasks, start, end, judged, ledger.calendar, warn_workdays(env), kind=kind, unit=unit,
                         ranking=ranking, org=str(ledger.config.get("org") or ""), source=source)

@@ -32,6 +32,8 @@ class Plan:
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped_blank: int = 0
+    new_units: list[str] = field(default_factory=list)  # --new-unit: names joining the directory
+    new_config: dict | None = None
 
 
 def read_rows(path: Path) -> list[list[Any]]:
@@ -61,9 +63,13 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = None) -> Plan:
+def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = None,
+         new_unit: bool = False) -> Plan:
     """Read and check every row; nothing is written here."""
     from .services import clean, source_rules
+    from .workflow import units_directory
+
+    directory = units_directory(env.ledger().config)
 
     rows = read_rows(path)
     mapping = tabular.find_header(rows)
@@ -93,13 +99,48 @@ def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = Non
         except _RowError as e:
             problems.extend(e.args[0])
             fields = None
+        if fields is not None:
+            problems.extend(_canonical_units(fields, directory, new_unit, result.new_units))
         if problems:
             result.problems.extend(RowProblem(n, p) for p in problems)
         else:
             result.tasks.append((n, fields))
     if progress is not None:
         progress(len(body), len(body))
+    if result.new_units:
+        config = env.ledger().config
+        table = {**directory.raw, **{u: [] for u in result.new_units}}
+        result.new_config = {**config, "units": table}
     return result
+
+
+def _canonical_units(fields: dict[str, Any], directory, new_unit: bool, added: list[str]) -> list[str]:
+    """Aliases become the directory's full names; unknown units are refused unless --new-unit.
+
+    An empty directory means the office keeps none: names are kept as written, and (as with
+    `add --new-unit`) --new-unit starts the directory with them.
+    """
+    if not directory.raw and not new_unit:
+        return []
+    problems: list[str] = []
+    named: list[str] = []
+    for name in [fields["lead_unit"], *fields["units"]]:
+        c = directory.resolve(name)
+        if c is None:
+            if new_unit:
+                if name not in added:
+                    added.append(name)
+                c = name
+            else:
+                near = directory.suggest(name)
+                problems.append(f"单位名录中没有“{name}”" + (f"，是否是：{'、'.join(near)}？" if near else ""))
+                continue
+        if c not in named:
+            named.append(c)
+    if not problems:
+        fields["lead_unit"] = named[0]
+        fields["units"] = [u for u in named[1:] if u != named[0]]
+    return problems
 
 
 class _RowError(Exception):
@@ -189,6 +230,11 @@ def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None =
             files[ledger.task_path(task.id)] = codec.task_to_yaml(task)
         span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
         body = f"来自 {result.path.name}，共 {len(tasks)} 项，编号 {span}"
+        if result.new_config is not None:
+            from .store import CONFIG_FILE
+
+            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(result.new_config)
+            body += "\n单位名录新增：" + "、".join(result.new_units)
         ledger.commit(files, _message(f"导入 {len(tasks)} 项事项（{result.path.name}）", "import",
                                       [t.id for t in tasks], body), clerk)
     return tasks

@@ -44,6 +44,11 @@ def task_json(a) -> dict[str, Any]:
     from .rules import written_report_due
 
     out["written_report_due"] = written_report_due(a.task)
+    from .rules import extended
+
+    out["urged"] = bool(a.task.urges)
+    out["extended"] = extended(a.task)
+    out["light_reasons"] = [code for code, _ in getattr(a, "light_reasons", ())]
     out["expected_percent"] = getattr(a, "expected_percent", None)
     out["progress_lag"] = getattr(a, "progress_lag", None)
     return out
@@ -77,14 +82,17 @@ def light_text(light: str | None):
 
 
 def due_note(a) -> str:
+    """The 情况 column: overdue or workdays left, then why the light is yellow or red otherwise."""
     t = a.task
     if t.status == "suspended":
         return "暂缓"
+    note = ""
     if a.overdue_workdays:
-        return f"逾期 {a.overdue_workdays} 个工作日"
-    if a.workdays_left is not None:
-        return "今日到期" if a.workdays_left == 0 else f"剩 {a.workdays_left} 个工作日"
-    return ""
+        note = f"逾期 {a.overdue_workdays} 个工作日"
+    elif a.workdays_left is not None:
+        note = "今日到期" if a.workdays_left == 0 else f"剩 {a.workdays_left} 个工作日"
+    extra = [text for code, text in getattr(a, "light_reasons", ()) if code not in ("overdue", "due_soon")]
+    return "；".join(x for x in (note, *extra) if x)
 
 
 def task_table(items: list, title: str = "督查事项"):

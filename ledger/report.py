@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ class Report:
     overdue: list[dict[str, Any]] = field(default_factory=list)
     extensions: list[dict[str, Any]] = field(default_factory=list)
     ranking: list[dict[str, Any]] | None = None
+    interviewed_twice: list[dict[str, Any]] = field(default_factory=list)  # → 通报批评 [003 §三(四)]
+    written_reports: list[dict[str, Any]] = field(default_factory=list)  # 书面报告协调情况 [003 §二(一)]
     tasks: list = field(default_factory=list)  # Assessed tasks as of the report date
 
     @property
@@ -95,6 +98,8 @@ class Report:
             "overdue": self.overdue,
             "extensions": self.extensions,
             "ranking": self.ranking,
+            "interviewed_twice": self.interviewed_twice,
+            "written_reports_due": self.written_reports,
         }
 
 
@@ -142,8 +147,16 @@ def build(
     ranking: bool = True,
     org: str = "",
     source: str = "files",
+    canonical: dict[str, str] | None = None,
 ) -> Report:
-    """The bulletin's numbers for the period start..end, judged on `as_of` (the period's end or earlier)."""
+    """The bulletin's numbers for the period start..end, judged on `as_of` (the period's end or earlier).
+
+    `canonical` maps every name and alias of the units directory to the unit's full name, so that
+    a hand-edited file written with an alias counts for its unit.
+    """
+    if canonical:
+        tasks = [canonical_units(t, canonical) for t in tasks]
+        unit = canonical.get(unit, unit) if unit else unit
     tasks = [t for t in tasks if unit is None or t.lead_unit == unit or unit in t.units]
     rep = Report(kind, start, end, as_of, org=org, unit=unit, source=source)
     assessed = [assess(t, as_of, cal, warn_workdays) for t in tasks]
@@ -203,6 +216,13 @@ def build(
                 "old_due": c.old_due.isoformat(), "new_due": c.new_due.isoformat(), "reason": c.reason,
                 "late": c.late, "approved_by": c.approved_by,  # 超时延期 (issue 3)
             })
+    rep.interviewed_twice = interviewed_twice(tasks, end.year, as_of)
+    rep.written_reports = [
+        {"id": t.id, "title": t.title, "lead_unit": t.lead_unit,
+         "failed_coordinations": _failed_coordinations(t),
+         "last_coordination": t.coordinations[-1].on.isoformat()}
+        for t in sorted(tasks, key=lambda t: t.id) if rules.written_report_due(t)
+    ]
     rep.overdue.sort(key=lambda o: (-o["overdue_workdays"], o["id"]))
     rep.extensions.sort(key=lambda e: (e["on"], e["id"]))
     rep.units = sorted((r for r in rows.values() if r.held or r.due or r.late or r.urges),
@@ -216,6 +236,42 @@ def build(
             for i, r in enumerate(ranked, 1)
         ]
     return rep
+
+
+def canonical_units(t: Task, canonical: dict[str, str]) -> Task:
+    """The task with its units under their directory names (aliases folded, order kept, no repeats)."""
+    lead = canonical.get(t.lead_unit, t.lead_unit)
+    units: list[str] = []
+    for u in t.units:
+        c = canonical.get(u, u)
+        if c != lead and c not in units:
+            units.append(c)
+    if lead == t.lead_unit and units == t.units:
+        return t
+    return dataclasses.replace(t, lead_unit=lead, units=units)
+
+
+def interviewed_twice(tasks: Iterable[Task], year: int, as_of: Date) -> list[dict[str, Any]]:
+    """Persons 约谈 twice or more in `year` up to `as_of`: 通报批评 is due [003 §三(四)]."""
+    seen: dict[str, list[tuple[Date, str, str]]] = {}
+    for t in tasks:
+        for i in t.interviews:
+            if i.on.year == year and i.on <= as_of:
+                seen.setdefault(i.person, []).append((i.on, t.id, t.lead_unit))
+    out = []
+    for person, hits in sorted(seen.items()):
+        if len(hits) >= 2:
+            hits.sort()
+            out.append({"person": person, "year": year, "count": len(hits),
+                        "interviews": [{"on": d.isoformat(), "id": tid, "lead_unit": u} for d, tid, u in hits]})
+    return out
+
+
+def _failed_coordinations(t: Task) -> int:
+    failed = 0
+    for c in t.coordinations:
+        failed = 0 if c.resolved else failed + 1
+    return failed
 
 
 TOTAL_LABELS = {

@@ -123,6 +123,11 @@ def assign_due(rule: SourceRule, event_day: Date, cal: Calendar) -> Date | None:
     return cal.add_span(event_day, parse_span(rule.assign_within)).date
 
 
+def extended(task: Task) -> bool:
+    """Its deadline was extended (延期) at least once."""
+    return any(c.kind == "extend" for c in task.deadline_changes)
+
+
 def assign_late(task: Task) -> int:
     """Days the registration came after the 交办 deadline (0 when on time or no rule)."""
     if task.assign_due is None or task.registered_on is None:
@@ -192,6 +197,38 @@ def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdu
     if lag is not None and lag > lag_points:
         return "yellow"
     return "green"
+
+
+def light_reasons(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdue: int | None = None,
+                  lag_points: int = DEFAULT_LAG_POINTS) -> list[tuple[str, str]]:
+    """Why a task is not green: (code, 情况 text) pairs, every condition that applies, in `light`'s order.
+
+    Codes: overdue, report_missed (red); due_soon, milestone_missed, report_owed, progress_lag (yellow).
+    """
+    if task.status in ("closed", "cancelled"):
+        return []
+    if overdue is None:
+        overdue = overdue_workdays(task, today, cal)
+    out: list[tuple[str, str]] = []
+    if overdue > 0:
+        out.append(("overdue", f"逾期 {overdue} 个工作日"))
+    if task.status != "open" or task.due is None:
+        return out
+    if overdue <= 0 and (task.due <= today or cal.count_workdays(today, task.due) <= warn_workdays):
+        out.append(("due_soon", "今日到期" if task.due <= today else "临近时限"))
+    missed = missed_milestones(task, today)
+    if missed:
+        out.append(("milestone_missed", "节点逾期：" + "、".join(f"{m.text}（{m.due:%m-%d}）" for m in missed)))
+    state = report_state(task, today, cal)
+    if state is not None:
+        if state[0] == "missed":
+            out.append(("report_missed", f"未按期报送进展（应于 {state[2]:%m-%d} 前）"))
+        else:
+            out.append(("report_owed", f"应报送进展（{state[2]:%m-%d} 前）"))
+    lag = progress_lag(task, today, cal)
+    if lag is not None and lag > lag_points:
+        out.append(("progress_lag", f"进度落后序时 {lag} 个百分点"))
+    return out
 
 
 def workdays_left(task: Task, today: Date, cal: Calendar) -> int | None:

@@ -108,20 +108,27 @@ class Assessed:
     progress_lag: int | None = None
     # The task's plain form when it came from the cache: JSON output reuses it as is.
     plain: dict | None = field(default=None, compare=False, repr=False)
+    # Why the light is not green: (code, 情况 text) pairs from rules.light_reasons.
+    light_reasons: tuple = ()
 
 
 def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
            lag_points: int = rules.DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
     overdue = rules.overdue_workdays(task, today, cal)
+    light = rules.light(task, today, cal, warn_workdays, overdue, lag_points)
+    # Reasons are only looked for when the light is not green, so a green ledger costs nothing more.
+    reasons = () if light in (None, "green") else tuple(
+        rules.light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
     return Assessed(
         task,
-        rules.light(task, today, cal, warn_workdays, overdue, lag_points),
+        light,
         overdue,
         rules.workdays_left(task, today, cal),
         today,
         rules.expected_percent(task, today, cal) if task.status == "open" else None,
         rules.progress_lag(task, today, cal) if task.status == "open" else None,
         plain,
+        reasons,
     )
 
 
@@ -510,6 +517,11 @@ class Filter:
     due_before: str | None = None
     include_closed: bool = False
     milestone_overdue: bool = False
+    urged: bool = False  # has a 催办单 or 督办单
+    extended: bool = False  # its deadline was extended
+    late_assignment: bool = False  # 交办单 issued after the rule's assignment deadline
+    written_report_due: bool = False  # two failed coordinations: a written report is due
+    parent: str | None = None  # children of this task
 
 
 def query(env: Env, f: Filter) -> list[Assessed]:
@@ -525,12 +537,21 @@ def query(env: Env, f: Filter) -> list[Assessed]:
     statuses = set(f.statuses or ())
     if not statuses and not f.include_closed:
         statuses = {"open", "reported", "suspended"}
+    parent = resolve_id(f.parent, env.today) if f.parent else None
+    names: dict[str, str] = {}
+    if f.unit:
+        from .workflow import units_directory
+
+        # The directory's names and aliases all find the unit, in files written either way.
+        names = units_directory(env.ledger().config).canonical
+    unit = names.get(f.unit, f.unit) if f.unit else None
     cal, today, warn, lag = env.ledger().calendar, env.today, warn_workdays(env), lag_points(env)
     out = []
     for task, plain in _load_plain(env, statuses=statuses or None):
         if statuses and task.status not in statuses:
             continue
-        if f.unit and f.unit != task.lead_unit and f.unit not in task.units:
+        if unit and unit != names.get(task.lead_unit, task.lead_unit) \
+                and all(unit != names.get(u, u) for u in task.units):
             continue
         if f.leader and f.leader != task.leader:
             continue
@@ -539,6 +560,16 @@ def query(env: Env, f: Filter) -> list[Assessed]:
         if f.tag and f.tag not in task.tags:
             continue
         if due_before and (task.due is None or task.due >= due_before):
+            continue
+        if parent and task.parent != parent:
+            continue
+        if f.urged and not task.urges:
+            continue
+        if f.extended and not rules.extended(task):
+            continue
+        if f.late_assignment and not rules.assign_late(task):
+            continue
+        if f.written_report_due and not rules.written_report_due(task):
             continue
         a = assess(task, today, cal, warn, lag, plain)
         if f.overdue and a.overdue_workdays <= 0:

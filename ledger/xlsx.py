@@ -146,5 +146,9 @@ def write_report(rep: Report, task_rows: list[dict[str, Any]], path: Path) -> No
         _sheet(wb, "单位排名", bulletin.RANK_HEADERS,
                [(r["rank"], r["unit"], rate_text(r["on_time_rate"]), r["overdue"]) for r in rep.ranking],
                (8, 20, 12, 10), st)
+    if rep.interviewed_twice:
+        _sheet(wb, "约谈两次", bulletin.INTERVIEW_HEADERS, bulletin.interview_rows(rep), (12, 8, 10, 60), st)
+    if rep.written_reports:
+        _sheet(wb, "须书面报告", bulletin.WRITTEN_HEADERS, bulletin.written_rows(rep), (12, 40, 16, 16, 12), st)
     _task_sheet(wb, "全部事项", task_rows, st)
     wb.save(path)

@@ -273,3 +273,77 @@ def test_bulk_commit_without_other_staged_work(ledger_dir, tmp_path, capsys):
     status = subprocess.run(["git", "-C", str(ledger_dir), "status", "--porcelain"],
                             capture_output=True, text=True, check=True).stdout
     assert status == "" and len(tasks(ledger_dir)) == 30 and cli.main(["check"]) == 0
+
+
+# -- units directory (issue 3 §10) ---------------------------------------------------
+def _with_directory(root):
+    cfg = root / "taizhang.yaml"
+    text = cfg.read_text(encoding="utf-8")
+    assert "units: []\n" in text
+    cfg.write_text(text.replace("units: []\n", "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n"),
+                   encoding="utf-8")
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "单位名录"], check=True)
+
+
+def _units_csv(path):
+    path.write_text("工作任务,牵头单位,配合单位,完成时限\n"
+                    "甲,市住建局,市财政局,2026-06-30\n"
+                    "乙,市住建委,,2026-06-30\n"
+                    "丙,市财政局,市教育局,2026-06-30\n", encoding="utf-8")
+
+
+def test_import_canonicalises_and_refuses_unknown_units(ledger_dir, tmp_path, capsys):
+    _with_directory(ledger_dir)
+    path = tmp_path / "u.csv"
+    _units_csv(path)
+    before = commits(ledger_dir)
+    capsys.readouterr()
+    assert cli.main(["import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "第 3 行：单位名录中没有“市住建委”，是否是：市住房和城乡建设局" in err
+    assert "第 4 行：单位名录中没有“市教育局”" in err and "--new-unit" in err
+    assert "第 2 行" not in err
+    assert commits(ledger_dir) == before
+    assert cli.main(["import", str(path), "--dry-run"]) == 1
+    assert "u.csv: 第 3 行：单位名录中没有“市住建委”" in capsys.readouterr().out
+    assert cli.main(["import", str(path), "--skip-bad"]) == 0
+    t = tasks(ledger_dir)
+    assert [(x.lead_unit, x.units) for x in t.values()] == [("市住房和城乡建设局", ["市财政局"])]
+
+
+def test_import_new_unit_joins_directory_in_the_one_commit(ledger_dir, tmp_path, capsys):
+    _with_directory(ledger_dir)
+    path = tmp_path / "u.csv"
+    _units_csv(path)
+    before = commits(ledger_dir)
+    assert cli.main(["import", str(path), "--new-unit"]) == 0
+    assert commits(ledger_dir) == before + 1
+    show = subprocess.run(["git", "-C", str(ledger_dir), "show", "--name-only", "--format=%B", "HEAD"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "taizhang.yaml" in show and "单位名录新增：市住建委、市教育局" in show
+    cfg = (ledger_dir / "taizhang.yaml").read_text(encoding="utf-8")
+    assert "市住建委" in cfg and "市教育局" in cfg and "市住建局" in cfg
+    t = tasks(ledger_dir)
+    assert t["2026-0001"].lead_unit == "市住房和城乡建设局"
+    assert t["2026-0003"].units == ["市教育局"]
+    assert cli.main(["check", "--strict"]) == 0
+    capsys.readouterr()
+    assert cli.main(["check"]) == 0
+
+
+def test_import_without_directory_keeps_names(ledger_dir, tmp_path):
+    path = tmp_path / "u.csv"
+    _units_csv(path)
+    assert cli.main(["import", str(path)]) == 0
+    assert tasks(ledger_dir)["2026-0002"].lead_unit == "市住建委"
+    assert "单位名录新增" not in subprocess.run(["git", "-C", str(ledger_dir), "log", "-1", "--format=%B"],
+                                             capture_output=True, text=True, check=True).stdout
+
+
+def test_import_new_unit_starts_an_empty_directory(ledger_dir, tmp_path):
+    path = tmp_path / "u.csv"
+    _units_csv(path)
+    assert cli.main(["import", str(path), "--new-unit"]) == 0
+    cfg = (ledger_dir / "taizhang.yaml").read_text(encoding="utf-8")
+    assert all(u in cfg for u in ("市住建局", "市财政局", "市住建委", "市教育局"))
+    assert cli.main(["check", "--strict"]) == 0

@@ -165,6 +165,28 @@ def test_xlsx_report_reads_back(lived, monkeypatch, capsys, tmp_path):
     assert wb["汇总"]["A1"].value == "某市人民政府督查室 2026年10月督查通报"
 
 
+def test_docx_bulletin_reads_back(lived, monkeypatch, capsys, tmp_path):
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "oct.docx"
+    said = run(monkeypatch, capsys, "2026-11-10", "report", "monthly", "--month", "2026-10", "--format", "docx",
+               "-o", str(out))
+    assert f"已生成：{out}" in said
+    doc = docx.Document(str(out))
+    text = [p.text for p in doc.paragraphs]
+    assert text[0] == "2026年10月督查通报" and text[1] == "某市人民政府督查室"
+    assert "统计期间：2026-10-01 至 2026-10-31" in text[2]
+    assert ["一、总体情况", "二、各单位办理情况", "三、逾期事项", "四、延期事项", "五、单位排名（按按期办结率）"] \
+        == [t for t in text if t[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    units = doc.tables[1]
+    assert [c.text for c in units.rows[0].cells] == ["单位", "承办事项", "本期到期", "按期办结", "逾期办结", "当前逾期", "按期办结率"]
+    overdue = doc.tables[2]
+    assert overdue.rows[1].cells[0].text == "2026-0003"
+    assert text[-1].endswith("2026年10月31日")
+    # the same data as the JSON report
+    rep = report_json(monkeypatch, capsys, "2026-11-10", "--month", "2026-10")
+    assert len(units.rows) == len(rep["units"]) + 1
+
+
 @pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
                     reason="LibreOffice not installed")
 def test_xlsx_converts_to_pdf(lived, monkeypatch, capsys, tmp_path):
