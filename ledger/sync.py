@@ -10,6 +10,20 @@ from . import codec
 UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
 
 
+# What a clerk calls the fields that can clash; the key itself follows in brackets.
+FIELD_LABELS = {
+    "title": "名称", "description": "内容", "status": "状态", "source": "来源", "ref": "文号", "parent": "上级事项",
+    "lead_unit": "牵头单位", "units": "责任单位", "leader": "牵头领导", "contact": "联系人",
+    "assigned_on": "交办日期", "assign_due": "交办时限", "deadline_rule": "时限规则", "due": "办结时限",
+    "due_provisional": "暂定时限", "report_cycle": "报送周期", "milestones": "节点", "tags": "标签",
+    "done": "办结报告", "verification": "核验",
+}
+
+
+def field_label(key: str) -> str:
+    return f"{FIELD_LABELS[key]}（{key}）" if key in FIELD_LABELS else key
+
+
 class MergeConflict(Exception):
     """The same field changed differently on both sides: a person has to decide."""
 
@@ -38,7 +52,7 @@ def merge_plain(base: dict, ours: dict, theirs: dict, task_id: str = "") -> dict
         else:
             clashes.append(key)
     if clashes:
-        raise MergeConflict(f"{task_id} 的 {'、'.join(clashes)} 被双方改成了不同的值")
+        raise MergeConflict(f"{task_id} 的 {'、'.join(map(field_label, clashes))} 被双方改成了不同的值")
     return out
 
 
@@ -135,7 +149,7 @@ def renumber_message(message: str, renames: list[tuple[str, str]]) -> str:
     """The commit message with the new numbers, one sentence saying why and a trailer per renumbering."""
     lines = message.rstrip("\n").split("\n")
     for old, new in renames:
-        lines = [_id_pattern(old).sub(new, ln) for ln in lines]
+        lines = [ln if ln.startswith(RENUMBER_TRAILER) else _id_pattern(old).sub(new, ln) for ln in lines]
     # The trailer block is the last paragraph when it holds `Key: value` lines only.
     cut = len(lines)
     while cut > 0 and re.match(r"^[\w-]+:\s", lines[cut - 1]):
@@ -183,8 +197,10 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str]) ->
             elif new_blob != blob:
                 changes[p] = (mode, new_blob)
         parent_entries = store.tree_entries(root, parents[0]) if parents else {}
+        # Touching the task, or naming it (上级事项：OLD): before the sync, OLD here meant our own task.
         renames = [(old, mapping[old]) for old in mapping
-                   if entries.get(_task_path(old)) != parent_entries.get(_task_path(old))]
+                   if entries.get(_task_path(old)) != parent_entries.get(_task_path(old))
+                   or _id_pattern(old).search(meta["message"])]
         message = renumber_message(meta["message"], renames) if renames else meta["message"]
         new_parents = [new_of.get(p, p) for p in parents]
         if not changes and new_parents == parents and message == meta["message"]:
