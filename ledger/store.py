@@ -727,14 +727,14 @@ def has_remote(root: Path, name: str) -> bool:
 
 
 def uncommitted(root: Path) -> list[str]:
-    """Tracked files changed or staged, and untracked files under tasks/: what a rebase could clobber."""
+    """Tracked files changed or staged, untracked ledger files (tasks/, calendar/): what a rebase could clobber."""
     out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
     found = []
     for entry in out.split("\0"):
         if len(entry) < 4:
             continue
         status, path = entry[:2], entry[3:]
-        if status == "??" and not path.startswith(f"{TASKS_DIR}/"):
+        if status == "??" and not path.startswith((f"{TASKS_DIR}/", f"{CALENDAR_DIR}/", CONFIG_FILE)):
             continue
         found.append(path)
     return found

@@ -168,7 +168,7 @@ def test_progress_on_the_same_task_from_both_sides_kept_in_date_order(server, tm
     a = _join(server, tmp_path, "甲", "jia@example.gov.cn")
     b = _join(server, tmp_path, "乙", "yi@example.gov.cn")
     a.tz("progress", tid, "甲的进展", "--on", "2026-11-20")
-    b.tz("progress", tid, "乙的进展", "--on", "2026-11-19")
+    b.tz("progress", tid, "乙的进展", "--on", "2026-11-19", today="2026-11-19")  # 乙 offline since the 19th
     a.tz("sync")
     b.tz("sync")
     a.tz("sync")
@@ -177,6 +177,7 @@ def test_progress_on_the_same_task_from_both_sides_kept_in_date_order(server, tm
         assert texts == ["乙的进展", "甲的进展"]
         c.tz("check")
     assert "<<<<<<<" not in (b.cwd / f"tasks/2026/{tid}.yaml").read_text(encoding="utf-8")
+    b.tz("audit")
 
 
 def test_conflicting_extensions_stop_and_leave_everything_as_before(server, tmp_path, clerk: Clerk):
@@ -234,3 +235,16 @@ def test_no_push_keeps_local_commits_and_unknown_remote_is_refused(server, tmp_p
     assert a.git("rev-list", "--count", "origin/main..HEAD").stdout.strip() == "1"
     r = a.tz("sync", "--remote", "nowhere", code=2)
     assert "nowhere" in r.err
+
+
+def test_first_sync_publishes_a_new_ledger_to_an_empty_remote(tmp_path, clerk: Clerk):
+    bare = tmp_path / "empty.git"
+    clerk.git("init", "-q", "--bare", bare)
+    tid = clerk.add()
+    clerk.git("remote", "add", "origin", bare)
+    r = clerk.tz("sync")
+    assert f"推送 {clerk.commits()} 个提交" in r.out
+    assert clerk.git("rev-parse", "origin/main").stdout == clerk.git("rev-parse", "HEAD").stdout
+    b = _join(str(bare), tmp_path, "乙", "yi@example.gov.cn")
+    assert tid in _ids(b)
+    assert "取回 0 个提交，推送 0 个提交" in b.tz("sync").out
