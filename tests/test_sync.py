@@ -248,3 +248,21 @@ def test_first_sync_publishes_a_new_ledger_to_an_empty_remote(tmp_path, clerk: C
     b = _join(str(bare), tmp_path, "乙", "yi@example.gov.cn")
     assert tid in _ids(b)
     assert "取回 0 个提交，推送 0 个提交" in b.tz("sync").out
+
+
+def test_after_a_clash_the_first_clerk_undoes_and_the_second_syncs(server, tmp_path, clerk: Clerk):
+    tid = clerk.add("推进老旧小区改造", "--on", "2026-11-10")
+    clerk.git("push", "-q", server, "main")
+    a = _join(server, tmp_path, "甲", "jia@example.gov.cn")
+    b = _join(server, tmp_path, "乙", "yi@example.gov.cn")
+    a.tz("extend", tid, "--to", "2026-12-31", "--reason", "甲批准延期")
+    b.tz("extend", tid, "--to", "2027-01-15", "--reason", "乙批准延期")
+    a.tz("sync")
+    b.tz("sync", code=1)
+    a.tz("undo")
+    a.tz("sync")
+    b.tz("sync")
+    a.tz("sync")
+    for c in (a, b):
+        assert c.tz("show", tid, "--format", "json").json()["due"] == "2027-01-15"
+        c.tz("check")
