@@ -266,3 +266,23 @@ def test_after_a_clash_the_first_clerk_undoes_and_the_second_syncs(server, tmp_p
     for c in (a, b):
         assert c.tz("show", tid, "--format", "json").json()["due"] == "2027-01-15"
         c.tz("check")
+
+
+def test_a_push_that_loses_the_race_is_retried(server, tmp_path):
+    a = _join(server, tmp_path, "甲", "jia@example.gov.cn")
+    b = _join(server, tmp_path, "乙", "yi@example.gov.cn")
+    a.add("甲登记的事项")
+    b.add("乙登记的事项")
+    # 甲 pushes while 乙's push is under way (from 乙's pre-push hook, once): 乙's first push is rejected.
+    hook = b.cwd / ".git" / "hooks" / "pre-push"
+    hook.write_text("#!/bin/sh\n"
+                    f"[ -e '{tmp_path}/raced' ] && exit 0\n"
+                    f"touch '{tmp_path}/raced'\n"
+                    f"env -u GIT_DIR -u GIT_WORK_TREE -u GIT_INDEX_FILE git -C '{a.cwd}' push -q origin main\n",
+                    encoding="utf-8")
+    hook.chmod(0o755)
+    r = b.tz("sync")
+    assert (tmp_path / "raced").exists()
+    assert "改号" in r.out and "推送 1 个提交" in r.out
+    a.tz("sync")
+    assert _ids(a) == {"2026-0001": "甲登记的事项", "2026-0002": "乙登记的事项"}
