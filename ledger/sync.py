@@ -1,10 +1,14 @@
-"""Merging one task file changed by two clerks: records from both sides kept in date order, field clashes refused."""
+"""Several clerks on one ledger: the merge driver (both sides' records in date order) and `taizhang sync`."""
 
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass, field
 
-from . import codec
+from . import codec, store
+from .errors import LedgerError, TaizhangError, UsageError
+from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
 UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
@@ -64,12 +68,6 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, task_id: str = "") -> b
 
 
 # -- taizhang sync: fetch, renumber unpublished collisions, rebase, push ---------------
-import re  # noqa: E402  (the merge driver above must stay import-light)
-from dataclasses import dataclass, field  # noqa: E402
-
-from . import store  # noqa: E402
-from .errors import LedgerError, TaizhangError, UsageError  # noqa: E402
-from .model import format_id  # noqa: E402
 
 TASK_FILE = re.compile(rf"^{store.TASKS_DIR}/(\d{{4}})/(\d{{4}})-(\d{{4,6}})\.yaml$")
 RENUMBER_TRAILER = "Taizhang-Renumbered"
@@ -265,12 +263,9 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
             _git_or(root, ["fetch", "-q", remote], f"无法从 {remote} 取回", "请检查网络和远程仓库地址后重试")
             head = store.rev(root, "HEAD")
             upstream = store.rev(root, tracking)
-            local = store.rev_list(root, f"{upstream}..HEAD") if upstream and head else []
-            incoming = store.rev_list(root, f"HEAD..{upstream}") if upstream and head else []
-            if upstream and not head:  # an empty clone: take the remote's history as it is
-                store.reset_hard(root, upstream)
-                result.received += len(store.rev_list(root, upstream))
-            elif incoming and not local:
+            local = store.rev_list(root, f"{upstream}..HEAD") if upstream else []
+            incoming = store.rev_list(root, f"HEAD..{upstream}") if upstream else []
+            if incoming and not local:
                 _git_or(root, ["merge", "-q", "--ff-only", upstream], "快进到远程仓库的版本失败",
                         "请检查台账的 git 仓库状态")
                 result.received += len(incoming)

@@ -1,7 +1,14 @@
-"""Two clerks on one ledger: the taizhang merge driver set up by a plain clone's first command."""
+"""Several clerks on one ledger: the merge driver, and `taizhang sync` against a `git daemon` remote on loopback."""
 
 from __future__ import annotations
 
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
 from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
 
 
@@ -50,13 +57,7 @@ def test_conflicting_field_changes_stop_with_a_clear_message(clerk: Clerk, tmp_p
 
 
 # -- taizhang sync against a real remote served by `git daemon` on loopback ----------------
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
-import pytest  # noqa: E402
 
 
 def _free_port() -> int:
