@@ -1001,6 +1001,26 @@ def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
     _done(f"已撤回：{subject}（{sha[:8]}）")
 
 
+@app.command()
+def sync(
+    remote: Annotated[Optional[str], typer.Option("--remote", help="远程仓库名（默认：当前分支跟踪的远程仓库，或 origin）", metavar="NAME")] = None,
+    no_push: Annotated[bool, typer.Option("--no-push", help="只取回并变基，不推送")] = False,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """与服务器上的台账同步：取回、把本地提交接在远程提交之后（离线时编号撞车的新事项改号）、推送。
+    双方把同一字段改成不同的值时停下并恢复原状，以 1 退出。"""
+    from ledger import sync as sync_service
+
+    res = sync_service.sync(_env(ledger, by=by), remote, push=not no_push)
+    for old, new in res.renumbered.items():
+        _out(f"改号：本地新登记的 {old} 在 {res.remote} 上已被占用，已改为 {new}")
+    parts = [f"取回 {res.received} 个提交", f"推送 {res.sent} 个提交"]
+    if res.pending:
+        parts.append(f"{res.pending} 个本地提交未推送（--no-push）")
+    _done(f"已与 {res.remote}/{res.branch} 同步：{'，'.join(parts)}")
+
+
 @app.command("merge-driver", hidden=True)
 def merge_driver(
     base: Annotated[str, typer.Argument(help="共同祖先版本 %O")],

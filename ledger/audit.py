@@ -203,8 +203,13 @@ def _on(record: str) -> str:
     return json.loads(record[record.index("{"):]).get("on", "")
 
 
-def backdated(old: dict, new: dict) -> list[str]:
-    """New records dated before the latest record the previous version already had."""
+def backdated(old: dict, new: dict, recorded_on: str = "") -> list[str]:
+    """New records dated before the latest record the previous version already had.
+
+    A record dated on or after the day its commit was made (`recorded_on`, the author date) was
+    not backdated when it was recorded: it only landed after a later one because `sync` put two
+    clerks' offline work in one line.
+    """
     before = _records(old)
     if not before:
         return []
@@ -214,7 +219,7 @@ def backdated(old: dict, new: dict) -> list[str]:
     for r in _records(new):
         if r in remaining:
             remaining.remove(r)
-        elif _on(r) < latest:
+        elif _on(r) < latest and not (recorded_on and _on(r) >= recorded_on):
             late.append(f"{r[: r.index('{')]} 记为 {_on(r)}，早于此前已有的 {latest}")
     return late
 
@@ -243,7 +248,7 @@ def findings(entries: list[Entry], strict: bool = False) -> list[Finding]:
                 changed = "、".join(d["field"] for d in field_diff(c.old, c.new))
                 out.append(Finding("closed_changed", e.sha, c.path,
                                    f"已销号事项未经退回重办就被修改（{changed}；{e.author} {e.date}）"))
-            for text in backdated(c.old, c.new):
+            for text in backdated(c.old, c.new, e.date[:10]):
                 out.append(Finding("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
     return out
 

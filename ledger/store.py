@@ -705,3 +705,125 @@ def symlinks_in_tasks(root: Path) -> list[str]:
             if p.is_symlink():
                 found.append(p.relative_to(root).as_posix())
     return sorted(found)
+
+
+# -- sync with the office's remote (issue 5, item 6) ----------------------------------
+def current_branch(root: Path) -> str | None:
+    code, out, _ = git_try(root, "symbolic-ref", "-q", "--short", "HEAD")
+    return out.strip() if code == 0 and out.strip() else None
+
+
+def default_remote(root: Path, branch: str) -> str:
+    """The branch's configured remote, else the only remote, else origin."""
+    code, out, _ = git_try(root, "config", "--get", f"branch.{branch}.remote")
+    if code == 0 and out.strip():
+        return out.strip()
+    remotes = git(root, "remote").split()
+    return remotes[0] if len(remotes) == 1 else "origin"
+
+
+def has_remote(root: Path, name: str) -> bool:
+    return name in git(root, "remote").split()
+
+
+def uncommitted(root: Path) -> list[str]:
+    """Tracked files changed or staged, untracked ledger files (tasks/, calendar/): what a rebase could clobber."""
+    out = git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all")
+    found = []
+    for entry in out.split("\0"):
+        if len(entry) < 4:
+            continue
+        status, path = entry[:2], entry[3:]
+        if status == "??" and not path.startswith((f"{TASKS_DIR}/", f"{CALENDAR_DIR}/", CONFIG_FILE)):
+            continue
+        found.append(path)
+    return found
+
+
+def rev(root: Path, spec: str) -> str | None:
+    code, out, _ = git_try(root, "rev-parse", "-q", "--verify", f"{spec}^{{commit}}")
+    return out.strip() if code == 0 else None
+
+
+def rev_list(root: Path, *spec: str) -> list[str]:
+    """Commits in `spec`, oldest first, parents before children."""
+    return git(root, "rev-list", "--reverse", "--topo-order", *spec).split()
+
+
+def tree_entries(root: Path, rev_: str, prefix: str = TASKS_DIR) -> dict[str, tuple[str, str]]:
+    """path -> (mode, blob) for every file under `prefix` at `rev_`."""
+    found = {}
+    for entry in git(root, "ls-tree", "-r", "-z", rev_, "--", prefix).split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path:
+            mode, _, sha = meta.split()
+            found[path] = (mode, sha)
+    return found
+
+
+def commit_meta(root: Path, sha: str) -> dict[str, str]:
+    """Author, committer, parents and raw message of one commit, for replaying it unchanged."""
+    sep = "\x1f"
+    out = git(root, "log", "-1", f"--format=%an{sep}%ae{sep}%ad{sep}%cn{sep}%ce{sep}%cd{sep}%P{sep}%T{sep}%B",
+              "--date=raw", sha)
+    an, ae, ad, cn, ce, cd, parents, tree, body = out.split(sep, 8)
+    return {"author_name": an, "author_email": ae, "author_date": ad, "committer_name": cn,
+            "committer_email": ce, "committer_date": cd, "parents": parents, "tree": tree,
+            "message": body.rstrip("\n") + "\n"}
+
+
+def write_blob(root: Path, data: bytes) -> str:
+    return git(root, "hash-object", "-w", "--stdin", input=data).strip()
+
+
+def commit_tree(root: Path, tree: str, changes: dict[str, tuple[str, str] | None], parents: list[str],
+                meta: dict[str, str], message: str) -> str:
+    """A new commit: `tree` with `changes` (path -> (mode, blob), None removes), same author and dates.
+
+    Built in a private index file, so neither the work tree nor the real index is touched.
+    """
+    index = git_path(root, "taizhang/sync-index")
+    index.parent.mkdir(parents=True, exist_ok=True)
+    env = {"GIT_INDEX_FILE": str(index)}
+    try:
+        git(root, "read-tree", tree, env=env)
+        lines = []
+        for path, entry in changes.items():
+            if entry is None:
+                lines.append(f"0 {'0' * 40}\t{path}\0")
+            else:
+                lines.append(f"{entry[0]} {entry[1]}\t{path}\0")
+        if lines:
+            git(root, "update-index", "-z", "--index-info", input="".join(lines).encode("utf-8"), env=env)
+        new_tree = git(root, "write-tree", env=env).strip()
+    finally:
+        index.unlink(missing_ok=True)
+    ident = {
+        "GIT_AUTHOR_NAME": meta["author_name"], "GIT_AUTHOR_EMAIL": meta["author_email"],
+        "GIT_AUTHOR_DATE": meta["author_date"], "GIT_COMMITTER_NAME": meta["committer_name"],
+        "GIT_COMMITTER_EMAIL": meta["committer_email"], "GIT_COMMITTER_DATE": meta["committer_date"],
+    }
+    args = ["commit-tree", new_tree]
+    for p in parents:
+        args += ["-p", p]
+    return git(root, *args, "-F", "-", input=message.encode("utf-8"), env=ident).strip()
+
+
+def reset_hard(root: Path, sha: str) -> None:
+    """Move the current branch and the (clean) work tree to `sha`."""
+    git(root, "reset", "-q", "--hard", sha)
+
+
+def rebase_in_progress(root: Path) -> bool:
+    return git_path(root, "rebase-merge").exists() or git_path(root, "rebase-apply").exists()
+
+
+def conflicted_paths(root: Path) -> list[str]:
+    out = git(root, "diff", "--name-only", "-z", "--diff-filter=U")
+    return sorted({p for p in out.split("\0") if p})
+
+
+def index_stages(root: Path, path: str) -> tuple[bytes | None, bytes | None, bytes | None]:
+    """A conflicted file's base, ours and theirs from the index (stages 1, 2, 3)."""
+    blobs = read_blobs(root, [f":{n}:{path}" for n in (1, 2, 3)])
+    return blobs[f":1:{path}"], blobs[f":2:{path}"], blobs[f":3:{path}"]
