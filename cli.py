@@ -361,18 +361,28 @@ def check(
         problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
         # never read through a link
         loaded = {rel: v for rel, v in led.load_all(rebuild_progress()).items() if rel not in links}
-        tiers = list(all_checks())
+        basic = list(all_checks())
+        extra = []
         if strict:
             from ledger import workflow
 
-            tiers += [*checks.STRICT, workflow.check_unknown_units(led.config)]
-        problems += checks.run(led.root, loaded, tiers)
+            extra = [*checks.STRICT, workflow.check_unknown_units(led.config)]
+        # A file version that passed the basic tier before (same stat, same schema and checks)
+        # is not validated again: jsonschema costs ~0.5 ms a file.
+        key = checks.fingerprint(basic)
+        trusted = led.trusted_stats()
+        passed = led.passed_checks(key)
+        skip = {rel for rel, st in trusted.items() if passed.get(rel) == st and rel in loaded}
+        problems += checks.run(led.root, loaded, basic, skip=skip, always=extra)
         if strict:
             for whole in checks.STRICT_LEDGER:
                 problems += whole(led.root, loaded)
         for rel, value in loaded.items():
-            if not isinstance(value, Exception):
+            if rel not in skip and not isinstance(value, Exception):
                 problems += ambiguity_problems(rel, (led.root / rel).read_text(encoding="utf-8"))
+        bad = {p.path for p in problems}
+        led.save_passed_checks(key, {rel: st for rel, st in trusted.items()
+                                     if rel in loaded and rel not in bad and not isinstance(loaded[rel], Exception)})
         problems.sort(key=lambda p: (p.path, p.line))
     for p in problems:
         _out(str(p))

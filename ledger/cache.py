@@ -74,6 +74,8 @@ class TaskCache:
     def __init__(self, db_path: Path):
         self.db_path = db_path
         self._db: sqlite3.Connection | None = None
+        # Stats of the files the last load() may vouch for: read well after their mtime.
+        self.trusted: dict[str, Stat] = {}
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -118,6 +120,7 @@ class TaskCache:
                 "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, mtime INTEGER,"
                 " size INTEGER, ino INTEGER, cached_at INTEGER, data BLOB)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS verdicts (id INTEGER PRIMARY KEY, key TEXT, data BLOB)")
             db.execute("SELECT count(*) FROM files WHERE 0").fetchone()  # a garbage file fails here
         except BaseException:
             db.close()
@@ -163,6 +166,7 @@ class TaskCache:
         cache knows every file's status, so the others are never unpacked.
         """
         known = self._manifest()
+        self.trusted = trusted = {}
         result: dict[str, dict | Exception] = {}
         fresh: dict[str, Stat] = {}
         stale: list[tuple[str, Stat, str]] = []
@@ -188,11 +192,13 @@ class TaskCache:
                                 and row[3] - mtime > racy):
                             if statuses is None or row[4] in statuses:
                                 fresh[rel] = row[:3]
+                            trusted[rel] = row[:3]
                             continue
                     stale.append((rel, (st.st_mtime_ns, st.st_size, st.st_ino), e.path))
         if fresh:
             result.update(self._unpack(fresh, statuses, len(known)))
             for rel in fresh.keys() - result.keys():  # a row gone or damaged: read the file again
+                trusted.pop(rel, None)
                 path = os.path.join(tasks_dir, rel)
                 st = file_stat(Path(path))
                 if st is not None:
@@ -211,6 +217,10 @@ class TaskCache:
                 continue
             if statuses is None or plain.get("status") in statuses:
                 result[rel] = plain
+            if now - st[0] > racy:
+                trusted[rel] = st
+            else:
+                trusted.pop(rel, None)
             updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain)))
         if progress is not None and stale:
             progress(len(stale), len(stale))
@@ -303,6 +313,26 @@ class TaskCache:
         except sqlite3.Error:
             pass
         return value
+
+    def verdicts(self, key: str) -> dict[str, Stat]:
+        """path -> stat of the files that passed the per-file checks identified by `key`."""
+        rows = self._rows("SELECT key, data FROM verdicts WHERE id=0")
+        if rows and rows[0][0] == key:
+            try:
+                value = marshal.loads(rows[0][1])
+                if isinstance(value, dict):
+                    return value
+            except (ValueError, EOFError, TypeError):
+                pass
+        return {}
+
+    def save_verdicts(self, key: str, passed: dict[str, Stat]) -> None:
+        """Remember which file versions passed; a stat or a key that differs later means "check again"."""
+        try:
+            self._connect().execute("INSERT OR REPLACE INTO verdicts VALUES (0, ?, ?)",
+                                    (key, marshal.dumps(passed)))
+        except sqlite3.Error:
+            pass  # only a cache: the next check validates everything again
 
     def close(self) -> None:
         if self._db is not None:

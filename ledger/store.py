@@ -285,6 +285,17 @@ class Ledger:
         loaded = self.cache.load(self.root / TASKS_DIR, plain_task, progress, statuses)
         return {f"{TASKS_DIR}/{rel}": v for rel, v in sorted(loaded.items())}
 
+    def trusted_stats(self) -> dict[str, tuple[int, int, int]]:
+        """Stats, keyed like load_all, of the files the last load_all read in a way the cache may vouch for."""
+        return {f"{TASKS_DIR}/{rel}": st for rel, st in self.cache.trusted.items()}
+
+    def passed_checks(self, key: str) -> dict[str, tuple[int, int, int]]:
+        return {f"{TASKS_DIR}/{rel}": st for rel, st in self.cache.verdicts(key).items()}
+
+    def save_passed_checks(self, key: str, passed: dict[str, tuple[int, int, int]]) -> None:
+        cut = len(TASKS_DIR) + 1
+        self.cache.save_verdicts(key, {rel[cut:]: st for rel, st in passed.items()})
+
     def next_seq(self, year: int) -> int:
         """Numbers are issued centrally and never reused: one past the highest ever filed."""
         folder = self.root / TASKS_DIR / str(year)
