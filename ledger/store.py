@@ -424,7 +424,10 @@ class Ledger:
                 if tree == git(self.root, "rev-parse", f"{parent}^{{tree}}").strip():
                     raise LedgerError("git commit 失败：nothing to commit", "请检查台账的 git 仓库状态")
                 text = _clean_message(message)
-                new_head = git(self.root, "commit-tree", tree, "-p", parent, "-F", "-",
+                # `git commit` signs when commit.gpgSign says so; commit-tree only when asked.
+                sign = ["-S"] if git_try(self.root, "config", "--type=bool", "--get",
+                                         "commit.gpgsign")[1].strip() == "true" else []
+                new_head = git(self.root, "commit-tree", *sign, tree, "-p", parent, "-F", "-",
                                input=text.encode("utf-8"), env=ident).strip()
                 git(self.root, "update-ref", "-m", f"commit: {text.splitlines()[0]}", branch, new_head, parent)
                 _auto_maintenance(self.root)
