@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection
 
 # Bump when the cached form changes; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"4/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
+CACHE_VERSION = f"5/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified within this window before we read it may have changed again within
 # the same mtime tick without its stat changing, so it is parsed again next time.
 RACY_NS = 2_000_000_000
@@ -74,6 +74,8 @@ class TaskCache:
     def __init__(self, db_path: Path):
         self.db_path = db_path
         self._db: sqlite3.Connection | None = None
+        # Stats of the files the last load() may vouch for: read well after their mtime.
+        self.trusted: dict[str, Stat] = {}
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -105,6 +107,7 @@ class TaskCache:
                 db.execute("DROP TABLE IF EXISTS files")
                 db.execute("DROP TABLE IF EXISTS docs")
                 db.execute("DROP TABLE IF EXISTS manifest")
+                db.execute("DROP TABLE IF EXISTS pending")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,))
                 db.execute("COMMIT")
             # data last: SQLite then never reads a blob that a query does not ask for.
@@ -114,10 +117,14 @@ class TaskCache:
             )
             db.execute("CREATE INDEX IF NOT EXISTS files_status ON files(status)")
             db.execute("CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, data BLOB)")
+            # Manifest entries written since the blob was last rewritten (see put).
+            db.execute("CREATE TABLE IF NOT EXISTS pending (path TEXT PRIMARY KEY, mtime INTEGER,"
+                       " size INTEGER, ino INTEGER, cached_at INTEGER, status TEXT, parent TEXT)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, mtime INTEGER,"
                 " size INTEGER, ino INTEGER, cached_at INTEGER, data BLOB)"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS verdicts (id INTEGER PRIMARY KEY, key TEXT, data BLOB)")
             db.execute("SELECT count(*) FROM files WHERE 0").fetchone()  # a garbage file fails here
         except BaseException:
             db.close()
@@ -134,21 +141,24 @@ class TaskCache:
             return []
 
     def _manifest(self) -> dict[str, tuple]:
-        """path -> (mtime_ns, size, inode, cached_at, status) of every cached file, in one blob.
+        """path -> (mtime_ns, size, inode, cached_at, status, parent) of every cached file, in one blob.
 
         One marshal blob loads 100,000 entries in a few milliseconds, where as many SQLite
         rows take a third of a second. Each entry is one observation (this stat parsed to
         this status) and the row it describes is checked against it when unpacked.
         """
         rows = self._rows("SELECT data FROM manifest WHERE id=0")
+        value: dict = {}
         if rows:
             try:
                 value = marshal.loads(rows[0][0])
-                if isinstance(value, dict):
-                    return value
             except (ValueError, EOFError, TypeError):
-                pass
-        return {}
+                value = {}
+            if not isinstance(value, dict):
+                value = {}
+        for rel, *entry in self._rows("SELECT path, mtime, size, ino, cached_at, status, parent FROM pending"):
+            value[rel] = tuple(entry)
+        return value
 
     def load(
         self,
@@ -156,13 +166,16 @@ class TaskCache:
         parse: Callable[[bytes], dict],
         progress: Callable[[int, int], None] | None = None,
         statuses: Collection[str] | None = None,
+        parent: str | None = None,
     ) -> dict[str, dict | Exception]:
         """Each task file's plain form (or the error reading it), keyed by path under tasks/.
 
         With `statuses`, only tasks in those states are returned (errors always are): the
-        cache knows every file's status, so the others are never unpacked.
+        cache knows every file's status, so the others are never unpacked. With `parent`,
+        likewise only the tasks broken down from that task.
         """
         known = self._manifest()
+        self.trusted = trusted = {}
         result: dict[str, dict | Exception] = {}
         fresh: dict[str, Stat] = {}
         stale: list[tuple[str, Stat, str]] = []
@@ -186,13 +199,15 @@ class TaskCache:
                         mtime = st.st_mtime_ns
                         if (row[0] == mtime and row[1] == st.st_size and row[2] == st.st_ino
                                 and row[3] - mtime > racy):
-                            if statuses is None or row[4] in statuses:
+                            if (statuses is None or row[4] in statuses) and (parent is None or row[5] == parent):
                                 fresh[rel] = row[:3]
+                            trusted[rel] = row[:3]
                             continue
                     stale.append((rel, (st.st_mtime_ns, st.st_size, st.st_ino), e.path))
         if fresh:
             result.update(self._unpack(fresh, statuses, len(known)))
             for rel in fresh.keys() - result.keys():  # a row gone or damaged: read the file again
+                trusted.pop(rel, None)
                 path = os.path.join(tasks_dir, rel)
                 st = file_stat(Path(path))
                 if st is not None:
@@ -209,9 +224,15 @@ class TaskCache:
             except Exception as e:  # a broken file is reported by the caller, never cached
                 result[rel] = e
                 continue
-            if statuses is None or plain.get("status") in statuses:
+            if (statuses is None or plain.get("status") in statuses) and (
+                    parent is None or plain.get("parent") == parent):
                 result[rel] = plain
-            updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain)))
+            if now - st[0] > racy:
+                trusted[rel] = st
+            else:
+                trusted.pop(rel, None)
+            updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain),
+                            plain.get("parent")))
         if progress is not None and stale:
             progress(len(stale), len(stale))
         gone: list[str] = []
@@ -226,7 +247,14 @@ class TaskCache:
 
     def _unpack(self, fresh: dict[str, Stat], statuses: Collection[str] | None, total: int) -> dict[str, dict]:
         out: dict[str, dict] = {}
-        if statuses is not None and len(fresh) * 4 < total:
+        if len(fresh) <= 500 and len(fresh) * 4 < total:
+            rows = []
+            names = list(fresh)
+            for i in range(0, len(names), 250):
+                chunk = names[i:i + 250]
+                rows += self._rows(f"SELECT path, mtime, size, ino, data FROM files WHERE path IN "
+                                   f"({','.join('?' * len(chunk))})", tuple(chunk))
+        elif statuses is not None and len(fresh) * 4 < total:
             marks = ",".join("?" * len(statuses))
             rows = self._rows(f"SELECT path, mtime, size, ino, data FROM files WHERE status IN ({marks})",
                               tuple(statuses))
@@ -256,11 +284,14 @@ class TaskCache:
                 manifest = {}
             if not isinstance(manifest, dict):
                 manifest = {}
-            for rel, mtime, size, ino, cached_at, status, _ in updates:
-                manifest[rel] = (mtime, size, ino, cached_at, status)
+            for rel, *entry in db.execute("SELECT path, mtime, size, ino, cached_at, status, parent FROM pending"):
+                manifest[rel] = tuple(entry)
+            db.execute("DELETE FROM pending")
+            for rel, mtime, size, ino, cached_at, status, _, parent in updates:
+                manifest[rel] = (mtime, size, ino, cached_at, status, parent)
             for rel in gone:
                 manifest.pop(rel, None)
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", updates)
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", [u[:7] for u in updates])
             db.executemany("DELETE FROM files WHERE path=?", [(g,) for g in gone])
             db.execute("INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(manifest),))
             db.execute("COMMIT")
@@ -275,9 +306,27 @@ class TaskCache:
     def put(self, rel: str, path: Path, plain: dict) -> None:
         """Record a file taizhang just wrote, so the next command need not parse it."""
         st = file_stat(path)
-        if st is not None:
-            # Stamped with the write's own mtime: the racy rule re-reads it once, which is cheap.
-            self._write([(rel, st[0], st[1], st[2], st[0], plain.get("status"), marshal.dumps(plain))], [])
+        if st is None:
+            return
+        # Stamped with the write's own mtime: the racy rule re-reads it once, which is cheap.
+        row = (rel, st[0], st[1], st[2], st[0], plain.get("status"), marshal.dumps(plain), plain.get("parent"))
+        db = None
+        try:
+            db = self._connect()
+            if db.execute("SELECT count(*) FROM pending").fetchone()[0] >= 1000:
+                self._write([row], [])  # fold the pending entries into the blob now and then
+                return
+            # Not the whole manifest (100,000 entries, a quarter of a second): one pending entry.
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", row[:7])
+            db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)", (*row[:6], row[7]))
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            if db is not None and db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
 
     def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
         """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
@@ -303,6 +352,26 @@ class TaskCache:
         except sqlite3.Error:
             pass
         return value
+
+    def verdicts(self, key: str) -> dict[str, Stat]:
+        """path -> stat of the files that passed the per-file checks identified by `key`."""
+        rows = self._rows("SELECT key, data FROM verdicts WHERE id=0")
+        if rows and rows[0][0] == key:
+            try:
+                value = marshal.loads(rows[0][1])
+                if isinstance(value, dict):
+                    return value
+            except (ValueError, EOFError, TypeError):
+                pass
+        return {}
+
+    def save_verdicts(self, key: str, passed: dict[str, Stat]) -> None:
+        """Remember which file versions passed; a stat or a key that differs later means "check again"."""
+        try:
+            self._connect().execute("INSERT OR REPLACE INTO verdicts VALUES (0, ?, ?)",
+                                    (key, marshal.dumps(passed)))
+        except sqlite3.Error:
+            pass  # only a cache: the next check validates everything again
 
     def close(self) -> None:
         if self._db is not None:

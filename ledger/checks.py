@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from .codec import FormatError, key_line, task_from_plain
 from .errors import Problem
@@ -101,11 +101,56 @@ CHECKS: list[Callable[[str, dict, Task], list[Finding]]] = [
 ]
 
 
-def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHECKS) -> list[Problem]:
-    """Every problem in the ledger, in file order; a file that does not parse is one problem."""
+def fingerprint(checks: Iterable) -> str:
+    """Identifies a verdict of `checks`: the schema, the checks' names and the source of their modules.
+
+    A file version that passed under one fingerprint need not be validated again under it
+    (see cache.verdicts); editing the schema or any module holding a check changes it.
+    """
+    import hashlib
+    import sys
+
+    h = hashlib.sha256(schema_path().read_bytes())
+    files = {Path(__file__).with_name(n) for n in ("codec.py", "fastyaml.py", "model.py", "rules.py")}
+    for check in checks:
+        h.update(f"{check.__module__}.{check.__qualname__}\n".encode())
+        module = sys.modules.get(check.__module__)
+        if getattr(module, "__file__", None):
+            files.add(Path(module.__file__))
+    for f in sorted(files):
+        try:
+            h.update(f.name.encode() + f.read_bytes())
+        except OSError:
+            h.update(f"{f}: missing".encode())
+    return h.hexdigest()
+
+
+def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHECKS,
+        skip: Collection[str] = (), always: Iterable = ()) -> list[Problem]:
+    """Every problem in the ledger, in file order; a file that does not parse is one problem.
+
+    Files in `skip` already passed `checks` as they are now: only the cross-file checks
+    (duplicate numbers) and `always` run on them.
+    """
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    always = list(always)
     for rel, value in loaded.items():
+        if rel in skip and not isinstance(value, Exception):
+            tid = value.get("id")
+            findings = []
+            if tid in seen:
+                findings.append(("id", f"编号 {tid} 与 {seen[tid]} 重复"))
+            seen.setdefault(tid, rel)
+            if always:
+                task = task_from_plain(value)
+                for check in always:
+                    findings.extend(check(rel, value, task))
+            if findings:
+                text = (root / rel).read_text(encoding="utf-8")
+                for key, message in findings:
+                    problems.append(Problem(rel, key_line(text, key), message))
+            continue
         if isinstance(value, Exception):
             problems.append(Problem(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
             continue
@@ -119,6 +164,8 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
             findings.append(("id", f"编号 {task.id} 与 {seen[task.id]} 重复"))
         seen.setdefault(task.id, rel)
         for check in checks:
+            findings.extend(check(rel, value, task))
+        for check in always:
             findings.extend(check(rel, value, task))
         if findings:
             text = (root / rel).read_text(encoding="utf-8")

@@ -474,15 +474,17 @@ def load_tasks(
     env: Env,
     progress: Callable[[int, int], None] | None = None,
     statuses: Iterable[str] | None = None,
+    parent: str | None = None,
 ) -> list[Task]:
-    """All readable tasks (or those in `statuses`); a broken file is named on stderr."""
-    return [task for task, _ in _load_plain(env, progress, statuses)]
+    """All readable tasks (or those in `statuses`, or under `parent`); a broken file is named on stderr."""
+    return [task for task, _ in _load_plain(env, progress, statuses, parent)]
 
 
 def _load_plain(
     env: Env,
     progress: Callable[[int, int], None] | None = None,
     statuses: Iterable[str] | None = None,
+    parent: str | None = None,
 ) -> list[tuple[Task, dict]]:
     """Each readable task with the plain form it was built from."""
     if progress is None:
@@ -491,7 +493,7 @@ def _load_plain(
         progress = rebuild_progress()
     out = []
     from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
-    loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses))
+    loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
     for rel, value in loaded.items():
         if isinstance(value, Exception):
             line = getattr(value, "line", 1)

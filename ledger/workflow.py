@@ -217,7 +217,9 @@ def check_parent(env: Env, parent_id: str, due: Date) -> str:
 
 
 def open_children(env: Env, task_id: str) -> list[Task]:
-    return [t for t in load_tasks(env) if t.parent == task_id and t.status in ("open", "reported", "suspended")]
+    # Only the children are unpacked: the cache knows every file's status and parent.
+    live = ("open", "reported", "suspended")
+    return [t for t in load_tasks(env, statuses=live, parent=task_id) if t.parent == task_id and t.status in live]
 
 
 def tree_order(items: list[Assessed]) -> list[tuple[int, Assessed]]:

@@ -214,3 +214,57 @@ def test_fast_and_strict_readers_agree_on_the_generated_ledger(big):
     for path in sorted((big / "tasks").glob("*/*.yaml")):
         data = path.read_bytes()
         assert parse_task(data) == codec.task_from_bytes(data)
+
+
+def passed_count(root: Path) -> int:
+    with sqlite3.connect(cache_db(root)) as db:
+        row = db.execute("SELECT data FROM verdicts WHERE id=0").fetchone()
+    return len(marshal.loads(row[0])) if row else 0
+
+
+def test_check_remembers_passed_files_and_still_sees_every_change(big, run):
+    """A warm check validates only changed files; its findings are those of a cold one."""
+    cold = run("check", code=None)
+    assert passed_count(big) > 300
+    assert run("check", code=None).out == cold.out  # warm: from the verdicts
+    victim = run("list", "--format", "json").json()[0]["id"]
+    path = big / "tasks" / victim[:4] / f"{victim}.yaml"
+    good = path.read_bytes()
+    path.write_bytes(good.replace(b"status: ", b"status: nonsense_", 1))  # broken by hand
+    age(big, 20)
+    broken = run("check", code=1)
+    assert f"{victim}.yaml" in broken.out and "nonsense_" in broken.out
+    assert run("check", code=1).out == broken.out  # a failing file is never remembered as passed
+    path.write_bytes(good)  # fixed
+    age(big, 20)
+    assert run("check", code=None).out == cold.out
+    # Two files with one number: the cross-file check runs over remembered files too.
+    twin = path.with_name(f"{victim[:4]}-99999.yaml")
+    twin.write_bytes(good)
+    age(big, 20)
+    run("check", code=1)  # remembers nothing about the twin (it fails: wrong place, duplicate)
+    assert "重复" in run("check", code=1).out
+
+
+def test_a_changed_schema_revalidates_remembered_files(big, tmp_path):
+    """The verdicts are keyed by the schema and the checks' code: a copy of taizhang with a tighter schema re-checks."""
+    src = Path(__file__).resolve().parent.parent
+    copy = tmp_path / "tz"
+    copy.mkdir()
+    subprocess.run(["cp", "-a", str(src / "ledger"), str(src / "schemas"), str(src / "cli.py"), str(copy)], check=True)
+    env = {**os.environ, "PYTHONPATH": str(copy), "TAIZHANG_TODAY": TODAY.isoformat()}
+
+    def check() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", "import cli; cli.run()", "check"], cwd=big, env=env,
+                              capture_output=True, text=True)
+
+    before = check()
+    assert passed_count(big) > 300
+    assert check().stdout == before.stdout
+    schema = copy / "schemas" / "task.schema.json"
+    text = schema.read_text(encoding="utf-8")
+    marker = '"title": {\n      "type": "string",'
+    assert marker in text
+    schema.write_text(text.replace(marker, marker + ' "maxLength": 2,', 1), encoding="utf-8")
+    after = check()
+    assert after.returncode == 1 and after.stdout.count("title") >= 300

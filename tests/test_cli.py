@@ -491,3 +491,18 @@ def test_a_folder_with_taizhang_yaml_but_no_git_is_refused_untouched(tmp_path, r
     res = run(*args, "--ledger", str(fake), code=3)
     assert len(res.err.strip().splitlines()) == 1
     assert sorted(p.name for p in fake.rglob("*")) == ["taizhang.yaml"]  # no .git/, no tasks/
+
+
+def test_the_scripts_fast_lane_answers_like_the_full_cli(ledger, run, sh, h):
+    """`overdue`/`list --format json` skip typer in the installed script; output, errors and codes match."""
+    a = h.add("推进老旧小区改造", "--due", "2026-11-10", today="2026-11-02")
+    h.add("整治背街小巷", "--within", "10wd")
+    run("progress", a, "已完成方案")
+    cases = [("overdue", "--format", "json"), ("list", "--format", "json"),
+             ("overdue", "--format", "json", "--as-of", "2026-11-30"),
+             ("list", "--as-of", "2026-02-30", "--format", "json"),
+             ("overdue", "--format", "json", "--ledger", "/nonexistent/taizhang")]
+    for args in cases:
+        fast, full = sh(*args, code=None), run(*args, code=None)
+        assert (fast.code, fast.out, fast.err) == (full.code, full.out, full.err), args
+    assert a in sh("overdue", "--format", "json").out

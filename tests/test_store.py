@@ -271,3 +271,20 @@ def test_a_detached_head_is_refused_so_no_commit_is_lost(ledger, refuse, run, h)
     h.git(ledger, "checkout", "-q", "main")
     run("progress", tid, "回到分支后记录")
     assert [c["action"] for c in run("log", tid, "--format", "json").json()] == ["add", "progress"]
+
+
+def test_plumbing_commit_stores_what_git_commit_would(ledger, run, h):
+    """Commits go through update-index/write-tree/commit-tree/update-ref: same message, clean tree, sound repo."""
+    from ledger.store import _clean_message
+
+    raw = "  \n交办 某事项  \n\n\n\n正文一行\t\n\nTaizhang-Action: add\n\n\n"
+    cleaned = subprocess.run(["git", "stripspace"], input=raw, capture_output=True, text=True, check=True).stdout
+    assert _clean_message(raw) == cleaned
+    tid = h.add("推进老旧小区改造")
+    run("progress", tid, "完成方案")
+    assert h.git(ledger, "status", "--porcelain") == ""
+    assert h.git(ledger, "config", "--get", "core.splitIndex").strip() == "true"
+    assert h.git(ledger, "log", "-g", "-1", "--format=%gs").startswith("commit: ")  # the reflog reads as git's
+    subprocess.run(["git", "-C", str(ledger), "fsck", "--no-progress"], check=True, capture_output=True)
+    assert h.git(ledger, "rev-parse", "HEAD~1:" + f"tasks/2026/{tid}.yaml") != h.git(
+        ledger, "rev-parse", "HEAD:" + f"tasks/2026/{tid}.yaml")
