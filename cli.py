@@ -6,6 +6,32 @@ import os
 import sys
 
 
+def _guarded(work) -> int:
+    """The one place errors become exit codes: one Chinese line on stderr, never a traceback."""
+    from ledger.errors import TaizhangError
+
+    try:
+        return work()
+    except TaizhangError as e:
+        print(f"错误：{e.line()}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as e:
+        if os.environ.get("TAIZHANG_DEBUG"):
+            raise
+        print(f"错误：读写文件失败：{e.strerror or e}（{e.filename or ''}）；请检查磁盘空间和权限", file=sys.stderr)
+        return 3
+    except Exception as e:  # never a traceback for a clerk; TAIZHANG_DEBUG=1 shows it
+        if os.environ.get("TAIZHANG_DEBUG"):
+            raise
+        print(f"错误：taizhang 内部错误 {type(e).__name__}: {e}；请设置 TAIZHANG_DEBUG=1 重试并报告", file=sys.stderr)
+        return 3
+
+
 def _fast_lane(argv: list[str]) -> int | None:
     """`overdue`/`list --format json` as scripts and dashboards call them, answered before typer is
     imported (typer and the ~40 commands cost ~0.1 s of a 0.2 s run). Anything else returns None
@@ -19,9 +45,8 @@ def _fast_lane(argv: list[str]) -> int | None:
         opts[key] = value
     if opts.get("--format") != "json":
         return None
-    from ledger.errors import TaizhangError
 
-    try:
+    def answer() -> int:
         from ledger import services
         from ledger.context import Env, resolve_today
         from ledger.render import dumps_rows, task_json
@@ -36,24 +61,8 @@ def _fast_lane(argv: list[str]) -> int | None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return 0
-    except TaizhangError as e:
-        print(f"错误：{e.line()}", file=sys.stderr)
-        return e.exit_code
-    except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-    except OSError as e:
-        if os.environ.get("TAIZHANG_DEBUG"):
-            raise
-        print(f"错误：读写文件失败：{e.strerror or e}（{e.filename or ''}）；请检查磁盘空间和权限", file=sys.stderr)
-        return 3
-    except Exception as e:
-        if os.environ.get("TAIZHANG_DEBUG"):
-            raise
-        print(f"错误：taizhang 内部错误 {type(e).__name__}: {e}；请设置 TAIZHANG_DEBUG=1 重试并报告", file=sys.stderr)
-        return 3
+
+    return _guarded(answer)
 
 
 # Only for the installed `taizhang` script (which imports this module): never for tests or imports.
@@ -1197,14 +1206,16 @@ def _lean_option_parsing() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    return _guarded(lambda: _invoke(argv))
+
+
+def _invoke(argv: list[str] | None) -> int:
+    """Run typer without its own error printing, turning click's usage errors into one line."""
     _lean_option_parsing()
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="taizhang", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
-    except TaizhangError as e:
-        print(f"错误：{e.line()}", file=sys.stderr)
-        return e.exit_code
     except typer.Exit as e:
         return e.exit_code
     except ClickUsageError as e:
@@ -1217,21 +1228,9 @@ def main(argv: list[str] | None = None) -> int:
     except ClickException as e:
         print(f"错误：{e.format_message()}", file=sys.stderr)
         return getattr(e, "exit_code", 2)
-    except (typer.Abort, KeyboardInterrupt):
+    except typer.Abort:
         print("已中断", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
-    except OSError as e:
-        if os.environ.get("TAIZHANG_DEBUG"):
-            raise
-        print(f"错误：读写文件失败：{e.strerror or e}（{e.filename or ''}）；请检查磁盘空间和权限", file=sys.stderr)
-        return 3
-    except Exception as e:  # never a traceback for a clerk; TAIZHANG_DEBUG=1 shows it
-        if os.environ.get("TAIZHANG_DEBUG"):
-            raise
-        print(f"错误：taizhang 内部错误 {type(e).__name__}: {e}；请设置 TAIZHANG_DEBUG=1 重试并报告", file=sys.stderr)
-        return 3
 
 
 def run() -> None:
