@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from . import rules
+from .rules import assess
 from .errors import UsageError
 from .model import URGE_LEVELS, Task
 from .workdays import Calendar
@@ -101,22 +102,6 @@ class Report:
             "interviewed_twice": self.interviewed_twice,
             "written_reports_due": self.written_reports,
         }
-
-
-@dataclass(frozen=True)
-class Assessed:
-    """A task with its light and overdue workdays on the report date (same shape as services.Assessed)."""
-
-    task: Task
-    light: str | None
-    overdue_workdays: int
-    workdays_left: int | None
-
-
-def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int) -> Assessed:
-    overdue = rules.overdue_workdays(task, today, cal)
-    return Assessed(task, rules.light(task, today, cal, warn_workdays, overdue), overdue,
-                    rules.workdays_left(task, today, cal))
 
 
 def _in(d: Date | None, start: Date, end: Date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .errors import TransitionError, UsageError
@@ -365,7 +365,7 @@ def resume(task: Task, event: Event, new_due: Date | None, cal: Calendar, by: st
         else:
             if new_due < event.on:
                 raise UsageError(f"新时限 {new_due} 早于恢复日期 {event.on}", "请检查 --to 日期")
-            reason = f"暂缓后恢复办理，重新确定时限"
+            reason = "暂缓后恢复办理，重新确定时限"
         if new_due != task.due:
             new.deadline_changes.append(DeadlineChange(event.on, "resume", task.due, new_due, reason, by))
             new.due = new_due
@@ -530,3 +530,41 @@ def interview(task: Task, entry: Interview) -> Task:
     new = copy.deepcopy(task)
     new.interviews.append(entry)
     return new
+
+
+# -- assessment: what a day makes of a task ---------------------------------------
+@dataclass(frozen=True)
+class Assessed:
+    """A task with what today makes of it: its light and overdue workdays."""
+
+    task: Task
+    light: str | None
+    overdue_workdays: int
+    workdays_left: int | None
+    today: Date | None = None
+    expected_percent: int | None = None  # 序时进度
+    progress_lag: int | None = None
+    # The task's plain form when it came from the cache: JSON output reuses it as is.
+    plain: dict | None = field(default=None, compare=False, repr=False)
+    # Why the light is not green: (code, 情况 text) pairs from light_reasons.
+    light_reasons: tuple = ()
+
+
+def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
+           lag_points: int = DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
+    overdue = overdue_workdays(task, today, cal)
+    lit = light(task, today, cal, warn_workdays, overdue, lag_points)
+    # Reasons are only looked for when the light is not green, so a green ledger costs nothing more.
+    reasons = () if lit in (None, "green") else tuple(
+        light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
+    return Assessed(
+        task,
+        lit,
+        overdue,
+        workdays_left(task, today, cal),
+        today,
+        expected_percent(task, today, cal) if task.status == "open" else None,
+        progress_lag(task, today, cal) if task.status == "open" else None,
+        plain,
+        reasons,
+    )

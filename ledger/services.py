@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import codec, rules
+from .rules import Assessed, assess  # noqa: F401  (services.assess is used by the CLI)
 from .context import Env
 from .errors import LedgerError, TransitionError, UsageError
 from .model import (
@@ -92,44 +93,6 @@ def _message(subject: str, action: str, task_ids: Iterable[str], body: str = "")
         parts.append(body)
     parts.append("\n".join(trailers))
     return "\n\n".join(parts) + "\n"
-
-
-# -- assessment ----------------------------------------------------------------
-@dataclass(frozen=True)
-class Assessed:
-    """A task with what today makes of it: its light and overdue workdays."""
-
-    task: Task
-    light: str | None
-    overdue_workdays: int
-    workdays_left: int | None
-    today: Date | None = None
-    expected_percent: int | None = None  # 序时进度
-    progress_lag: int | None = None
-    # The task's plain form when it came from the cache: JSON output reuses it as is.
-    plain: dict | None = field(default=None, compare=False, repr=False)
-    # Why the light is not green: (code, 情况 text) pairs from rules.light_reasons.
-    light_reasons: tuple = ()
-
-
-def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
-           lag_points: int = rules.DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
-    overdue = rules.overdue_workdays(task, today, cal)
-    light = rules.light(task, today, cal, warn_workdays, overdue, lag_points)
-    # Reasons are only looked for when the light is not green, so a green ledger costs nothing more.
-    reasons = () if light in (None, "green") else tuple(
-        rules.light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
-    return Assessed(
-        task,
-        light,
-        overdue,
-        rules.workdays_left(task, today, cal),
-        today,
-        rules.expected_percent(task, today, cal) if task.status == "open" else None,
-        rules.progress_lag(task, today, cal) if task.status == "open" else None,
-        plain,
-        reasons,
-    )
 
 
 def lag_points(env: Env) -> int:
