@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -14,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from gitkit import commit_count, git, head, snapshot  # noqa: F401  (re-exported to tests)
 from typer.testing import CliRunner
 
 import cli
@@ -129,35 +129,6 @@ def sh():
         return _assert_sane(res, args, code)
 
     return call
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True, encoding="utf-8").stdout
-
-
-def commit_count(root: Path) -> int:
-    return int(git(root, "rev-list", "--count", "HEAD").strip())
-
-
-def head(root: Path) -> str:
-    return git(root, "rev-parse", "HEAD").strip()
-
-
-def snapshot(root: Path) -> dict:
-    """Everything a refused command must leave alone: HEAD, the index, every work-tree file."""
-    files = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if rel.parts[0] == ".git" or not p.is_file():
-            continue
-        files[rel.as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return {
-        "head": head(root),
-        "status": git(root, "status", "--porcelain", "--ignored", "--untracked-files=all"),
-        "files": files,
-        "refs": git(root, "for-each-ref", "--format=%(refname) %(objectname)"),
-    }
 
 
 @pytest.fixture

@@ -6,16 +6,14 @@ import what they use (`from workflow_fixtures import *`).
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from gitkit import commit_count, git, snapshot
 from typer.testing import CliRunner
 
 import cli
@@ -80,24 +78,6 @@ def run():
         return res
 
     return invoke
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True,
-                          text=True, encoding="utf-8").stdout
-
-
-def commit_count(root: Path) -> int:
-    return int(git(root, "rev-list", "--count", "HEAD").strip())
-
-
-def snapshot(root: Path) -> dict:
-    files = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        if rel.parts[0] != ".git" and p.is_file():
-            files[rel.as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
-    return {"head": git(root, "rev-parse", "HEAD"), "status": git(root, "status", "--porcelain"), "files": files}
 
 
 @pytest.fixture
