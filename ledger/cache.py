@@ -68,6 +68,15 @@ def _thaw(v: Any) -> Any:
     return v
 
 
+def _rollback(db: sqlite3.Connection | None) -> None:
+    """Give up a cache write; a failure here only means the cache stays as it was."""
+    if db is not None and db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 class TaskCache:
     """Parsed tasks keyed by file and stat; anything that does not match is parsed again."""
 
@@ -297,11 +306,7 @@ class TaskCache:
             db.execute("COMMIT")
         except sqlite3.Error:
             # Another process holds the cache, or it broke: our results are right, just unsaved.
-            if db is not None and db.in_transaction:
-                try:
-                    db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+            _rollback(db)
 
     def put(self, rel: str, path: Path, plain: dict) -> None:
         """Record a file taizhang just wrote, so the next command need not parse it."""
@@ -322,11 +327,7 @@ class TaskCache:
             db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)", (*row[:6], row[7]))
             db.execute("COMMIT")
         except sqlite3.Error:
-            if db is not None and db.in_transaction:
-                try:
-                    db.execute("ROLLBACK")
-                except sqlite3.Error:
-                    pass
+            _rollback(db)
 
     def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
         """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
