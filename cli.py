@@ -111,10 +111,21 @@ class ShowFmt(str, Enum):
     json = "json"
 
 
+# `taizhang --ledger PATH CMD` as well as `taizhang CMD --ledger PATH`; set per invocation by the
+# callback below, and a command's own --ledger wins over it.
+_global_ledger: str | None = None
+
+
+@app.callback()
+def _global_options(ledger: LedgerOpt = None) -> None:
+    global _global_ledger
+    _global_ledger = ledger
+
+
 def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None):
     from ledger.context import Env, resolve_today
 
-    return Env(ledger_path=ledger, today=resolve_today(as_of), by=by)
+    return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by)
 
 
 def _out(text: str) -> None:
@@ -125,10 +136,6 @@ def _print(renderable) -> None:
     from ledger.render import console
 
     console().print(renderable)
-
-
-def _done(message: str) -> None:
-    _out(message)
 
 
 # -- commands ---------------------------------------------------------------------
@@ -142,7 +149,7 @@ def init(
     from ledger import services
 
     root = services.init(path, org, _env(by=by))
-    _done(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
+    _out(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
 
 
 def _sources_help() -> str:
@@ -294,7 +301,7 @@ def progress(
     from ledger import services
 
     task = services.progress(_env(ledger, by=by), task_id, text, on, percent)
-    _done(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
+    _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
 @app.command()
@@ -317,7 +324,7 @@ def urge(
 
     issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue)
     if not issued:
-        _done("没有逾期的在办事项，未发单")
+        _out("没有逾期的在办事项，未发单")
         return
     for task, text in issued:
         if not quiet:
@@ -342,7 +349,7 @@ def extend(
     from ledger import services
 
     task = services.extend(_env(ledger, as_of, clerk), task_id, to, by_span, reason, approved_by, late, grant)
-    _done(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}" + ("（超时延期）" if late else ""))
+    _out(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}" + ("（超时延期）" if late else ""))
 
 
 @app.command()
@@ -357,7 +364,7 @@ def done(
     from ledger import services
 
     task = services.done(_env(ledger, by=by), task_id, note, on)
-    _done(f"{task.id} 已申请办结，待核验销号")
+    _out(f"{task.id} 已申请办结，待核验销号")
 
 
 @app.command()
@@ -374,7 +381,7 @@ def close(
     from ledger import services
 
     task = services.close(_env(ledger, by=by), task_id, verified_by, method, note, on)
-    _done(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
+    _out(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
 
 
 @app.command()
@@ -388,7 +395,7 @@ def reopen(
     from ledger import services
 
     task = services.reopen(_env(ledger, by=by), task_id, reason)
-    _done(f"{task.id} 已退回重办")
+    _out(f"{task.id} 已退回重办")
 
 
 @app.command()
@@ -402,7 +409,7 @@ def cancel(
     from ledger import services
 
     task = services.cancel(_env(ledger, by=by), task_id, reason)
-    _done(f"{task.id} 已撤销")
+    _out(f"{task.id} 已撤销")
 
 
 @app.command()
@@ -481,7 +488,7 @@ def calendar(
     if recompute:
         changed = services.recompute(env)
         if not changed:
-            _done("没有可以重算的暂定时限")
+            _out("没有可以重算的暂定时限")
         for t in changed:
             _out(f"{t.id} {t.title}：时限 {t.due}")
         return
@@ -559,14 +566,14 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
 
         path = Path(output or default_name)
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
-        _done(f"已生成：{path}")
+        _out(f"已生成：{path}")
         return
     elif fmt == ReportFmt.docx:
         from ledger import word
 
         path = Path(output or default_name)
         word.write_report(rep, path)
-        _done(f"已生成：{path}")
+        _out(f"已生成：{path}")
         return
     else:
         from ledger.bulletin import to_markdown, to_rich
@@ -577,7 +584,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         text = to_markdown(rep)
     if output:
         Path(output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
-        _done(f"已生成：{output}")
+        _out(f"已生成：{output}")
     else:
         _out(text)
 
@@ -663,7 +670,7 @@ def export(
 
         path = Path(output or f"台账导出-{env.today}.xlsx")
         xlsx.write_tasks(rows, path)
-        _done(f"已导出 {len(rows)} 项：{path}")
+        _out(f"已导出 {len(rows)} 项：{path}")
         return
     if fmt == ExportFmt.json:
         text = dumps(rows) + "\n"
@@ -680,7 +687,7 @@ def export(
         text = "\ufeff" + buf.getvalue()
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")
-        _done(f"已导出 {len(rows)} 项：{output}")
+        _out(f"已导出 {len(rows)} 项：{output}")
     else:
         sys.stdout.write(text)
 
@@ -728,7 +735,7 @@ def import_(
     with _progress_bar("写入") as tick:
         tasks = importer.commit(env, plan, tick)
     span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
-    _done(f"已导入 {len(tasks)} 项事项，编号 {span}" + (f"；跳过有问题的 {len({p.row for p in plan.problems})} 行" if plan.problems else ""))
+    _out(f"已导入 {len(tasks)} 项事项，编号 {span}" + (f"；跳过有问题的 {len({p.row for p in plan.problems})} 行" if plan.problems else ""))
 
 
 def _progress_bar(what: str):
@@ -790,7 +797,7 @@ def suspend(
     from ledger import workflow
 
     task = workflow.suspend(_env(ledger, by=by), task_id, reason, on)
-    _done(f"{task.id} 已暂缓")
+    _out(f"{task.id} 已暂缓")
 
 
 @app.command()
@@ -807,7 +814,7 @@ def resume(
     from ledger import workflow
 
     task = workflow.resume(_env(ledger, by=by), task_id, to, on, note)
-    _done(f"{task.id} 已恢复办理，时限 {task.due}")
+    _out(f"{task.id} 已恢复办理，时限 {task.due}")
 
 
 @app.command("report-difficulty")
@@ -824,7 +831,7 @@ def report_difficulty(
     task = workflow.report_difficulty(_env(ledger, by=by), task_id, text, on)
     d = task.difficulties[-1]
     late = f"（迟于应反馈期限 {d.report_due}）" if d.report_due and d.on > d.report_due else ""
-    _done(f"已记录 {task.id} 难以执行的反馈{late}，请于 {d.answer_due} 前答复（taizhang answer）")
+    _out(f"已记录 {task.id} 难以执行的反馈{late}，请于 {d.answer_due} 前答复（taizhang answer）")
 
 
 @app.command()
@@ -842,7 +849,7 @@ def answer(
     from ledger.model import DIFFICULTY_ANSWERS
 
     task = workflow.answer(_env(ledger, by=by), task_id, decision, note, on, to)
-    _done(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
+    _out(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
 
 
 milestone_app = typer.Typer(help="时间节点：增加、完成。", no_args_is_help=True, rich_markup_mode=None)
@@ -860,11 +867,11 @@ def milestone_add(
     from ledger import workflow
 
     task = workflow.milestone_add(_env(ledger, by=by), task_id, spec)
-    _done(f"已为 {task.id} 增加时间节点（共 {len(task.milestones)} 个）")
+    _out(f"已为 {task.id} 增加时间节点（共 {len(task.milestones)} 个）")
 
 
 @milestone_app.command("done")
-def milestone_done(
+def milestone_out(
     task_id: IdArg,
     n: Annotated[int, typer.Argument(help="时间节点序号（见 taizhang show）", metavar="N")],
     on: OnOpt = None,
@@ -874,8 +881,8 @@ def milestone_done(
     """登记第 N 个时间节点已完成。"""
     from ledger import workflow
 
-    task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
-    _done(f"{task.id} 第 {n} 个时间节点已完成")
+    task = workflow.milestone_out(_env(ledger, by=by), task_id, n, on)
+    _out(f"{task.id} 第 {n} 个时间节点已完成")
 
 
 @app.command()
@@ -893,7 +900,7 @@ def escalate(
     from ledger.rules import written_report_due
 
     task = workflow.escalate(_env(ledger, by=by), task_id, to, note, resolved, on)
-    _done(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
+    _out(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
     if written_report_due(task):
         _out("提示：已两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议")
 
@@ -913,7 +920,7 @@ def notice(
 
     task = workflow.notice(_env(ledger, as_of, by), task_id, due, within, note)
     n = task.notices[-1]
-    _done(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
+    _out(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
 
 
 @app.command()
@@ -931,7 +938,7 @@ def interview(
     env = _env(ledger, by=by)
     task = workflow.interview(env, task_id, person, note, on)
     i = task.interviews[-1]
-    _done(f"已记录约谈 {i.person}（{task.id}）")
+    _out(f"已记录约谈 {i.person}（{task.id}）")
     times = workflow.interview_count(env, i.person, i.on.year)
     if times >= 2:
         _out(f"提示：{i.person} {i.on.year} 年内已被约谈 {times} 次，应予通报批评")
@@ -1075,7 +1082,7 @@ def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
     from ledger import trail
 
     sha, subject = trail.undo(_env(ledger, by=by))
-    _done(f"已撤回：{subject}（{sha[:8]}）")
+    _out(f"已撤回：{subject}（{sha[:8]}）")
 
 
 @app.command()
@@ -1095,7 +1102,7 @@ def sync(
     parts = [f"取回 {res.received} 个提交", f"推送 {res.sent} 个提交"]
     if res.pending:
         parts.append(f"{res.pending} 个本地提交未推送（--no-push）")
-    _done(f"已与 {res.remote}/{res.branch} 同步：{'，'.join(parts)}")
+    _out(f"已与 {res.remote}/{res.branch} 同步：{'，'.join(parts)}")
 
 
 @app.command("merge-driver", hidden=True)
@@ -1139,7 +1146,7 @@ _CLICK_WORDS = (
 def _usage_line(message: str) -> str:
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
-    return message.replace("\n", " ").strip()
+    return message.replace("\n", " ").strip().rstrip(".")
 
 
 # Typer may carry click vendored or not; reach its exception types through typer's own.
@@ -1211,7 +1218,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _invoke(argv: list[str] | None) -> int:
     """Run typer without its own error printing, turning click's usage errors into one line."""
+    global _global_ledger
     _lean_option_parsing()
+    _global_ledger = None
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="taizhang", standalone_mode=False)

@@ -467,6 +467,22 @@ def test_ledger_found_by_env_and_option(ledger, tmp_path, run, h):
     assert ids(run("list", "--format", "json", cwd=ledger / "tasks")) == [tid]  # walks up
 
 
+@pytest.mark.parametrize("via", ["run", "sh"])
+def test_ledger_option_before_the_command(ledger, tmp_path, run, sh, h, via):
+    call = run if via == "run" else sh
+    tid = h.add()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert ids(call("--ledger", str(ledger), "list", "--format", "json", cwd=elsewhere)) == [tid]
+    # The command's own --ledger wins over the global one, which wins over $TAIZHANG_LEDGER.
+    res = call("--ledger", str(ledger), "list", "--ledger", str(elsewhere), code=3, cwd=elsewhere)
+    assert str(elsewhere) in res.err
+    env = {"TAIZHANG_LEDGER": str(elsewhere)}
+    assert ids(call("--ledger", str(ledger), "list", "--format", "json", cwd=elsewhere, env=env)) == [tid]
+    # Nothing carries over to the next invocation in the same process.
+    call("list", code=3, cwd=elsewhere)
+
+
 def test_bad_taizhang_today_is_refused(ledger, refuse):
     refuse(ledger, "list", env={"TAIZHANG_TODAY": "明天"})
 
