@@ -52,22 +52,25 @@ class Commit:
     trailers: dict[str, str]
 
 
-def git(root: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> str:
-    """Run git in the ledger; never through a shell, paths always after `--` by callers."""
+def git_try(root: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> tuple[int, str, str]:
+    """Run git and return (code, stdout, stderr) instead of raising: for questions, not changes."""
     try:
         proc = subprocess.run(
-            ["git", "-C", str(root), *args],
-            input=input,
-            capture_output=True,
-            env={**os.environ, "LC_ALL": "C", **(env or {})},
-            check=False,
+            ["git", "-C", str(root), *args], input=input, capture_output=True,
+            env={**os.environ, "LC_ALL": "C", **(env or {})}, check=False,
         )
     except FileNotFoundError:
         raise LedgerError("找不到 git 命令", "请先安装 git") from None
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise LedgerError(f"git {args[0]} 失败：{err[-1] if err else proc.returncode}", "请检查台账的 git 仓库状态")
-    return proc.stdout.decode("utf-8", "replace")
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+
+
+def git(root: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> str:
+    """Run git in the ledger; never through a shell, paths always after `--` by callers."""
+    code, out, err = git_try(root, *args, input=input, env=env)
+    if code != 0:
+        lines = err.strip().splitlines()
+        raise LedgerError(f"git {args[0]} 失败：{lines[-1] if lines else code}", "请检查台账的 git 仓库状态")
+    return out
 
 
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
@@ -466,10 +469,7 @@ class Ledger:
         return None
 
     def head(self) -> str | None:
-        try:
-            return git(self.root, "rev-parse", "-q", "--verify", "HEAD").strip() or None
-        except LedgerError:
-            return None
+        return rev(self.root, "HEAD")
 
     def tree_blobs(self, rev: str) -> dict[str, str]:
         """Every task file's blob id at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
@@ -494,21 +494,11 @@ class Ledger:
 
     def read_blobs(self, shas: list[str]) -> list[bytes]:
         """The contents of many blobs through one `git cat-file --batch`."""
-        if not shas:
-            return []
-        proc = subprocess.run(
-            ["git", "-C", str(self.root), "cat-file", "--batch"],
-            input="".join(f"{sha}\n" for sha in shas).encode(), capture_output=True, check=False,
-        )
-        if proc.returncode != 0:
-            raise LedgerError("读取台账历史失败（git cat-file）", "请检查台账的 git 仓库状态")
-        data, pos, out = proc.stdout, 0, []
-        for _ in shas:
-            nl = data.index(b"\n", pos)
-            size = int(data[pos:nl].split()[2])
-            out.append(data[nl + 1: nl + 1 + size])
-            pos = nl + 1 + size + 1
-        return out
+        found = read_blobs(self.root, shas)
+        missing = [sha for sha in shas if found[sha] is None]
+        if missing:
+            raise LedgerError(f"读取台账历史失败：找不到对象 {missing[0][:12]}", "请检查台账的 git 仓库状态")
+        return [found[sha] for sha in shas]
 
     def _remember(self, files: dict[Path, bytes]) -> None:
         """Put the task files just written into the cache, so the next read need not parse them."""
@@ -544,18 +534,6 @@ class Ledger:
 
 
 # -- audit trail, hooks, several clerks (issue 5) ------------------------------------
-def git_try(root: Path, *args: str, input: bytes | None = None, env: dict | None = None) -> tuple[int, str, str]:
-    """Run git and return (code, stdout, stderr) instead of raising: for questions, not changes."""
-    try:
-        proc = subprocess.run(
-            ["git", "-C", str(root), *args], input=input, capture_output=True,
-            env={**os.environ, "LC_ALL": "C", **(env or {})}, check=False,
-        )
-    except FileNotFoundError:
-        raise LedgerError("找不到 git 命令", "请先安装 git") from None
-    return proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
-
-
 def git_path(root: Path, name: str) -> Path:
     """Where git keeps `name` (hooks, index.lock, …) for this work tree, worktrees included."""
     out = git(root, "rev-parse", "--git-path", name).strip()
@@ -668,11 +646,6 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
 
 def anchor_file(root: Path) -> Path:
     return root / ".git" / "taizhang" / "anchor"
-
-
-def head_sha(root: Path) -> str | None:
-    code, out, _ = git_try(root, "rev-parse", "--verify", "-q", "HEAD")
-    return out.strip() if code == 0 else None
 
 
 def is_ancestor(root: Path, older: str, newer: str) -> bool:

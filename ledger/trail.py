@@ -91,7 +91,7 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
     anchor = store.anchor_file(root)
     if anchor.exists():
         old = anchor.read_text(encoding="utf-8").strip()
-        head = store.head_sha(root)
+        head = store.rev(root, "HEAD")
         if not head or not store.is_ancestor(root, old, head):
             found.append(audit.Finding("rewritten", old, None,
                                        f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
@@ -100,7 +100,7 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
             if not store.verify_commit(root, sha):
                 found.append(audit.Finding("unsigned", sha, None, "提交没有可验证的签名（require_signed: true）"))
     if set_anchor and not any(f.fatal for f in found):
-        head = store.head_sha(root)
+        head = store.rev(root, "HEAD")
         if head:
             store.atomic_write(anchor, (head + "\n").encode())
     return found
