@@ -871,7 +871,7 @@ def milestone_add(
 
 
 @milestone_app.command("done")
-def milestone_out(
+def milestone_done(
     task_id: IdArg,
     n: Annotated[int, typer.Argument(help="时间节点序号（见 taizhang show）", metavar="N")],
     on: OnOpt = None,
@@ -881,7 +881,7 @@ def milestone_out(
     """登记第 N 个时间节点已完成。"""
     from ledger import workflow
 
-    task = workflow.milestone_out(_env(ledger, by=by), task_id, n, on)
+    task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
     _out(f"{task.id} 第 {n} 个时间节点已完成")
 
 

@@ -41,7 +41,7 @@ class Env:
         if self._ledger is None:
             from .store import Ledger, find_root
 
-            self._ledger = Ledger(find_root(self.ledger_path))
+            self._ledger = Ledger(find_root(self.ledger_path), self.today)
             from .hooks import ensure_setup
 
             ensure_setup(self._ledger.root, self.warn)  # a plain `git clone` gets what init sets up

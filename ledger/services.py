@@ -148,7 +148,7 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
 
             gitpython.Repo.init(root, initial_branch="main")
             created_repo = True
-        ledger = Ledger(root)
+        ledger = Ledger(root, env.today)
         clerk = ledger.clerk(env.by)
         config = {**DEFAULT_CONFIG, "org": org}
         files = {

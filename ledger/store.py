@@ -114,16 +114,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _author_date() -> dict[str, str]:
-    """With TAIZHANG_TODAY set, a change is dated that day, as CLI.md says every recorded date is.
+def _author_date(today: dt.date | None) -> dict[str, str]:
+    """A change is dated the command's "today" (TAIZHANG_TODAY, --as-of), at the clock's time of day.
 
     The committer date stays the real clock; reports of the ledger "as it stood" on a
     day read the author date, so a history replayed day by day reports like a lived one.
     """
-    today = os.environ.get("TAIZHANG_TODAY", "").strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", today):
-        return {"GIT_AUTHOR_DATE": f"{today}T12:00:00"}
-    return {}
+    if today is None:
+        return {}
+    return {"GIT_AUTHOR_DATE": f"{today.isoformat()}T{dt.datetime.now():%H:%M:%S}"}
 
 
 def _clean_message(message: str) -> str:
@@ -214,8 +213,9 @@ def plain_task(data: bytes) -> dict:
 class Ledger:
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, today: dt.date | None = None):
         self.root = root
+        self.today = today
         self.git_dir = root / ".git"
         self._config: dict | None = None
         self._calendar: Calendar | None = None
@@ -402,7 +402,7 @@ class Ledger:
             "GIT_AUTHOR_NAME": clerk.name, "GIT_AUTHOR_EMAIL": clerk.email,
             "GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email,
         }
-        ident.update(_author_date())
+        ident.update(_author_date(self.today))
         journal = journal_path(self.root)
         try:
             clear_stale_index_lock(self.root)
