@@ -40,7 +40,7 @@ class Result:
 
 
 def _assert_sane(res: Result, args: tuple, code: int | None) -> Result:
-    where = f"taizhang {' '.join(args)}\n--- stdout\n{res.out}\n--- stderr\n{res.err}"
+    where = f"taizhang {' '.join(map(str, args))}\n--- stdout\n{res.out}\n--- stderr\n{res.err}"
     assert "Traceback" not in res.err + res.out, where
     assert "内部错误" not in res.err, where
     if code is not None:
@@ -151,7 +151,7 @@ def refuse(run, sh):
         assert len(lines) == 1, f"want one line on stderr, got: {res.err!r}"
         assert HAN.search(lines[0]), f"not Chinese: {lines[0]!r}"
         assert res.out == "", f"a refusal printed on stdout: {res.out!r}"
-        assert snapshot(root) == before, f"taizhang {' '.join(args)} changed the ledger"
+        assert snapshot(root) == before, f"taizhang {' '.join(map(str, args))} changed the ledger"
         return res
 
     return check

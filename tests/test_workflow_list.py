@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workflow_fixtures import *  # noqa: F403  (fixtures)
 from workflow_fixtures import add, git
 
 

@@ -6,7 +6,6 @@ import os
 import subprocess
 
 from openpyxl import load_workbook
-from workflow_fixtures import *  # noqa: F403  (fixtures)
 from workflow_fixtures import add, git
 
 DIRECTORY = "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n"

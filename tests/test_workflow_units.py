@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workflow_fixtures import *  # noqa: F403  (fixtures)
 from workflow_fixtures import add, commit_count, git
 
 DIRECTORY = "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n  市发展和改革委员会:\n    - 市发改委\n"
