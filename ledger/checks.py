@@ -134,39 +134,25 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
     """
     problems: list[Problem] = []
     seen: dict[str, str] = {}
-    always = list(always)
+    always, checks = list(always), list(checks)
     for rel, value in loaded.items():
-        if rel in skip and not isinstance(value, Exception):
-            tid = value.get("id")
-            findings = []
-            if tid in seen:
-                findings.append(("id", f"编号 {tid} 与 {seen[tid]} 重复"))
-            seen.setdefault(tid, rel)
-            if always:
-                task = task_from_plain(value)
-                for check in always:
-                    findings.extend(check(rel, value, task))
-            if findings:
-                text = (root / rel).read_text(encoding="utf-8")
-                for key, message in findings:
-                    problems.append(Problem(rel, key_line(text, key), message))
-            continue
         if isinstance(value, Exception):
             problems.append(Problem(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
             continue
-        try:
-            task = task_from_plain(value)
-        except FormatError as e:  # cached under older, laxer rules
-            problems.append(Problem(rel, e.line, e.message))
-            continue
         findings: list[Finding] = []
-        if task.id in seen:
-            findings.append(("id", f"编号 {task.id} 与 {seen[task.id]} 重复"))
-        seen.setdefault(task.id, rel)
-        for check in checks:
-            findings.extend(check(rel, value, task))
-        for check in always:
-            findings.extend(check(rel, value, task))
+        tid = value.get("id")
+        if tid in seen:
+            findings.append(("id", f"编号 {tid} 与 {seen[tid]} 重复"))
+        seen.setdefault(tid, rel)
+        per_file = always if rel in skip else checks + always
+        if per_file:
+            try:
+                task = task_from_plain(value)
+            except FormatError as e:  # cached under older, laxer rules
+                problems.append(Problem(rel, e.line, e.message))
+                continue
+            for check in per_file:
+                findings.extend(check(rel, value, task))
         if findings:
             text = (root / rel).read_text(encoding="utf-8")
             for key, message in findings:
