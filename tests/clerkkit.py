@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import TODAY, Result  # noqa: F401  (TODAY is re-exported to the tests)
 
 REPO = Path(__file__).resolve().parent.parent
-TODAY = "2026-11-20"
-
-
-@dataclass
-class Res:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
-
-    @property
-    def last(self) -> str:
-        return self.out.rstrip("\n").splitlines()[-1]
 
 
 def script() -> list[str]:
@@ -53,13 +37,13 @@ class Clerk:
         self.env = base_env(home, name, email)
         self.cwd = cwd
 
-    def tz(self, *args, code: int | None = 0, today: str | None = None, timeout: float = 60, **extra) -> Res:
+    def tz(self, *args, code: int | None = 0, today: str | None = None, timeout: float = 60, **extra) -> Result:
         env = dict(self.env, **extra)
         if today:
             env["TAIZHANG_TODAY"] = today
         p = subprocess.run([*script(), *map(str, args)], cwd=self.cwd, env=env, capture_output=True,
                            timeout=timeout)
-        r = Res(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
+        r = Result(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
         where = f"taizhang {' '.join(map(str, args))}\n--- out\n{r.out}\n--- err\n{r.err}"
         assert "Traceback" not in r.out + r.err, where
         assert "内部错误" not in r.err, where
@@ -75,7 +59,7 @@ class Clerk:
         return p
 
     def add(self, title: str = "推进老旧小区改造", *extra, **kw) -> str:
-        return self.tz("add", title, "--lead-unit", "市住建局", "--within", "10wd", *extra, **kw).last
+        return self.tz("add", title, "--lead-unit", "市住建局", "--within", "10wd", *extra, **kw).last_line
 
     def commits(self) -> int:
         return int(self.git("rev-list", "--count", "HEAD").stdout)

@@ -129,7 +129,7 @@ def test_hook_takes_well_under_a_second_on_10000_tasks(clerk: Clerk):
 # -- log ledger-wide -------------------------------------------------------------------
 def test_log_ledger_wide_with_field_changes_and_filters(clerk: Clerk, tmp_path):
     a = clerk.add("甲")
-    b = clerk.tz("add", "乙", "--lead-unit", "市财政局", "--within", "5wd").last
+    b = clerk.tz("add", "乙", "--lead-unit", "市财政局", "--within", "5wd").last_line
     clerk.tz("progress", a, "已开工")
     clerk.tz("extend", a, "--to", "2026-12-31", "--reason", "资金未到位")
     clerk.tz("urge", b, "--by", "王五")
@@ -154,7 +154,7 @@ def test_log_ledger_wide_with_field_changes_and_filters(clerk: Clerk, tmp_path):
 # -- review --------------------------------------------------------------------------------
 def test_review_lists_new_closed_extended_red_urged_and_hand_edits(clerk: Clerk):
     a = clerk.add("甲")
-    late = clerk.tz("add", "乙", "--lead-unit", "市财政局", "--on", "2026-11-02", "--due", "2026-11-19").last
+    late = clerk.tz("add", "乙", "--lead-unit", "市财政局", "--on", "2026-11-02", "--due", "2026-11-19").last_line
     clerk.tz("extend", a, "--to", "2026-12-31", "--reason", "资金未到位")
     clerk.tz("urge", late, "--level", "supervise")
     c = clerk.add("丙")
