@@ -8,14 +8,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Result  # noqa: F401  (TODAY is re-exported to the tests)
+from conftest import TODAY, Result, console_script  # noqa: F401  (TODAY is re-exported to the tests)
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def script() -> list[str]:
-    beside = Path(sys.executable).parent / "taizhang"
-    return [str(beside)] if beside.is_file() else [sys.executable, "-c", "import cli; cli.run()"]
+    return console_script()
 
 
 def base_env(home: Path, name: str = "张三", email: str = "zhangsan@example.gov.cn") -> dict[str, str]:

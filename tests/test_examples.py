@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import console_script
 from ledger import codec
 
 REPO = Path(__file__).resolve().parent.parent
@@ -20,11 +21,7 @@ AS_OF = "2026-11-20"
 
 
 def taizhang_command() -> list[str]:
-    """The installed console script next to this Python, else the checkout's cli.run()."""
-    script = Path(sys.executable).with_name("taizhang")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-c", "import sys, cli; sys.argv[0] = 'taizhang'; cli.run()"]
+    return console_script()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import cli
+from conftest import console_script
 from ledger.store import Ledger
 
 D = dt.date
@@ -230,7 +231,7 @@ def test_report_through_the_installed_command(lived, tmp_path):
     import os
 
     env = {**os.environ, "PYTHONPATH": str(Path(cli.__file__).parent), "TAIZHANG_TODAY": "2026-11-10"}
-    proc = subprocess.run(["/work/venv/bin/taizhang", "report", "monthly", "--month", "2026-09"],
+    proc = subprocess.run([*console_script(), "report", "monthly", "--month", "2026-09"],
                           capture_output=True, text=True, env=env, check=False)
     assert proc.returncode == 0, proc.stderr
     assert "| 市住建局 | 2 | 1 | 1 | 0 | 0 | 100.0% |" in proc.stdout
