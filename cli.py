@@ -923,6 +923,23 @@ def notice(
     _out(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
 
 
+@app.command("print")
+def print_(
+    task_id: IdArg,
+    kind: Annotated[str, typer.Option("--kind", help="assign 交办单、remind 催办单、supervise 督办单、notice 督查通知书", metavar="assign|remind|supervise|notice")],
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="写入 FILE.docx 或 FILE.pdf（PDF 需 LibreOffice；默认 编号-单名.docx）", metavar="FILE")] = None,
+    number: Annotated[Optional[str], typer.Option("--number", help="打印哪一份：文号如 督〔2026〕3号，或只写序号 3（默认最近一份）", metavar="文号")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """按 GB/T 9704-2012 版式打印公文：交办单、催办单、督办单、督查通知书（文号沿用台账编发的）。
+
+    版式可由台账的 templates/print.docx 覆盖，文字可由 templates/print_KIND.txt 覆盖。
+    """
+    from ledger import documents
+
+    _out(f"已生成：{documents.print_task(_env(ledger), task_id, kind, output, number)}")
+
+
 @app.command()
 def interview(
     task_id: IdArg,
