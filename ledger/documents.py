@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from string import Template
 
-from . import gbt9704, pdf
+from . import gbt9704, pdf, word
 from .context import Env
 from .errors import LedgerError, UsageError
 from .model import Task
+from .report import Report
 from .rules import assess
 from .services import resolve_id, warn_workdays
 from .store import atomic_write
@@ -160,3 +160,13 @@ def print_task(env: Env, task_id: str, kind: str, output: str | None, number: st
 
     return write(doc_of, path, suffix, fonts(ledger.config))
 
+
+
+def write_report(env: Env, rep: Report, path: Path, suffix: str) -> Path:
+    """The bulletin (report monthly/weekly/unit) as .docx or .pdf (`suffix`, from --format), on the
+    ledger's base document."""
+    if path.is_dir():
+        raise UsageError(f"{path} 是一个目录", f"请给出文件名，如 -o 督查通报{suffix}")
+    base = base_document(env.ledger().root)
+    return write(lambda faces, for_pdf: word.report_document(rep, base, faces, for_pdf), path, suffix,
+                 fonts(env.ledger().config))

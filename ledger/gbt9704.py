@@ -23,6 +23,17 @@ CHAR_SPACE = int((TEXT_W * 72 / 25.4 / CHARS - BODY_PT) * 4096) - 1  # 1/4096 pt
 CONDENSE = -5  # twentieths of a point: 28 × (16 − 0.25) pt fit the 442 pt line
 RED = "FF0000"
 
+# What follows an element we add, in the schema's order (ECMA-376 CT_PPr, CT_RPr).
+PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                  "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                  "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+PPR_AFTER_BORDERS = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+                     "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+                     "w:snapToGrid", *PPR_AFTER_SNAP)
+RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+                     "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+                     "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
 # Each role's font, then the faces to fall back to where it is missing (Word reads the
 # first fallback from the font table's altName; the PDF is rendered with whichever is installed).
 FONTS = {
@@ -215,7 +226,8 @@ def _condense(style) -> None:
 
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:val"), str(CONDENSE))
-    style.element.get_or_add_rPr().append(spacing)
+    # Word refuses a file whose elements are out of the schema's order.
+    style.element.get_or_add_rPr().insert_element_before(spacing, *RPR_AFTER_SPACING)
 
 
 def _no_grid(style) -> None:
@@ -224,7 +236,7 @@ def _no_grid(style) -> None:
 
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
-    style.element.get_or_add_pPr().append(snap)
+    style.element.get_or_add_pPr().insert_element_before(snap, *PPR_AFTER_SNAP)
 
 
 def _field_run(paragraph, instruction: str) -> None:
@@ -268,10 +280,10 @@ def _page_numbers(doc) -> None:
 
 
 # -- writing blocks --------------------------------------------------------------
-def render(doc, blocks: list[Block]) -> None:
+def render(doc, blocks: list[Block], table_pt: float | None = None) -> None:
     for i, b in enumerate(blocks):
         if b.kind == "table":
-            table(doc, b.rows, b.widths, header=b.header)
+            table(doc, b.rows, b.widths, header=b.header, size=table_pt)
             continue
         p = _paragraph(doc, b)
         # The red line closes the 版头: under the number, or under the masthead when there is none.
@@ -314,7 +326,7 @@ def _red_rule(paragraph) -> None:
     for k, v in (("w:val", "single"), ("w:sz", "12"), ("w:space", "6"), ("w:color", RED)):
         bottom.set(qn(k), v)
     borders.append(bottom)
-    ppr.append(borders)
+    ppr.insert_element_before(borders, *PPR_AFTER_BORDERS)
 
 
 def table(doc, rows: list[tuple], widths: tuple[float, ...], header: bool = False, size: float | None = None):
