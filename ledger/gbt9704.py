@@ -157,15 +157,17 @@ def new_document(base: Path | None, fonts: dict[str, str], for_pdf: bool = False
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
         _ensure_styles(doc, fonts, overwrite=False)
-        return doc
-    doc = docx.Document()
-    _page_setup(doc, for_pdf)
-    _ensure_styles(doc, fonts, overwrite=True, condense=for_pdf)
-    _page_numbers(doc)
+    else:
+        doc = docx.Document()
+        _page_setup(doc)
+        _ensure_styles(doc, fonts, overwrite=True)
+        _page_numbers(doc)
+    if for_pdf:
+        _for_libreoffice(doc)
     return doc
 
 
-def _page_setup(doc, for_pdf: bool) -> None:
+def _page_setup(doc) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm
@@ -178,14 +180,13 @@ def _page_setup(doc, for_pdf: bool) -> None:
     for old in sect.findall(qn("w:docGrid")):
         sect.remove(old)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "lines" if for_pdf else "linesAndChars")
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(LINE_PITCH))
-    if not for_pdf:
-        grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     sect.append(grid)
 
 
-def _ensure_styles(doc, fonts: dict[str, str], overwrite: bool, condense: bool = False) -> None:
+def _ensure_styles(doc, fonts: dict[str, str], overwrite: bool) -> None:
     from docx.enum.style import WD_STYLE_TYPE
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt, Twips
@@ -203,8 +204,6 @@ def _ensure_styles(doc, fonts: dict[str, str], overwrite: bool, condense: bool =
         style.quick_style = True
         face = fonts[role]
         set_fonts(style, face, size, bold=(role == "title" and not is_title_face(face)))
-        if condense and size == BODY_PT:
-            _condense(style)
         fmt = style.paragraph_format
         fmt.alignment = align[where]
         fmt.space_before = fmt.space_after = Pt(0)
@@ -220,14 +219,25 @@ def _ensure_styles(doc, fonts: dict[str, str], overwrite: bool, condense: bool =
             fmt.line_spacing = Twips(LINE_PITCH)
 
 
-def _condense(style) -> None:
+def _for_libreoffice(doc) -> None:
+    """The character grid as LibreOffice can render it: a line grid, 3号 styles condensed."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    spacing = OxmlElement("w:spacing")
-    spacing.set(qn("w:val"), str(CONDENSE))
-    # Word refuses a file whose elements are out of the schema's order.
-    style.element.get_or_add_rPr().insert_element_before(spacing, *RPR_AFTER_SPACING)
+    for section in doc.sections:
+        grid = section._sectPr.find(qn("w:docGrid"))
+        if grid is not None and grid.get(qn("w:type")) == "linesAndChars":
+            grid.set(qn("w:type"), "lines")
+            grid.attrib.pop(qn("w:charSpace"), None)
+    for name in STYLES:
+        style = doc.styles[name]
+        rpr = style.element.get_or_add_rPr()
+        if style.font.size is None or round(style.font.size.pt) != BODY_PT or rpr.find(qn("w:spacing")) is not None:
+            continue
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(CONDENSE))
+        # Word refuses a file whose elements are out of the schema's order.
+        rpr.insert_element_before(spacing, *RPR_AFTER_SPACING)
 
 
 def _no_grid(style) -> None:

@@ -63,3 +63,24 @@ def test_monthly_bulletin_prints_to_pdf(issued, run, tmp_path):  # noqa: F811
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     text = re.sub(r"\s", "", text)  # a narrow column wraps the title
     assert "2026年11月督查通报" in text and TITLE in text
+
+
+FIRST_LINE = "根据督查督办工作有关规定，现就你单位牵头办理事项的问"  # 2 characters indent + 26: 28 to a line
+
+
+def lines(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    return [re.sub(r"\s", "", line) for line in text.splitlines()]
+
+
+def test_28_characters_to_a_line_with_the_shipped_layout_and_a_ledger_base(issued, run, ledger, tmp_path):  # noqa: F811
+    out = tmp_path / "n.pdf"
+    run("print", issued, "--kind", "notice", "-o", out)
+    assert FIRST_LINE in lines(out)
+    # a base document saved from a printed one carries Word's character grid: still 28 to a line
+    (ledger / "templates").mkdir()
+    run("print", issued, "--kind", "notice", "-o", ledger / "templates" / "print.docx")
+    out2 = tmp_path / "n2.pdf"
+    run("print", issued, "--kind", "notice", "-o", out2)
+    assert FIRST_LINE in lines(out2)
+    assert_printed(page_one(out2, tmp_path))
