@@ -542,6 +542,7 @@ class ReportFmt(str, Enum):
     json = "json"
     xlsx = "xlsx"
     docx = "docx"
+    pdf = "pdf"
 
 
 class ExportFmt(str, Enum):
@@ -553,7 +554,7 @@ class ExportFmt(str, Enum):
 OutOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="写入文件（默认输出到屏幕；xlsx 默认写入当前目录）", metavar="FILE")]
 
 
-def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str) -> None:
+def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str, env) -> None:
     from pathlib import Path
 
     from ledger.render import dumps
@@ -568,12 +569,10 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _out(f"已生成：{path}")
         return
-    elif fmt == ReportFmt.docx:
-        from ledger import word
+    elif fmt in (ReportFmt.docx, ReportFmt.pdf):
+        from ledger import documents
 
-        path = Path(output or default_name)
-        word.write_report(rep, path)
-        _out(f"已生成：{path}")
+        _out(f"已生成：{documents.write_report(env, rep, Path(output or default_name), '.' + fmt.value)}")
         return
     else:
         from ledger.bulletin import to_markdown, to_rich
@@ -592,7 +591,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
 @report_app.command("monthly")
 def report_monthly(
     month: Annotated[Optional[str], typer.Option("--month", help="月份 YYYY-MM（默认本月；过去的月份按当月末的台账计算）", metavar="YYYY-MM")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="md（屏幕上为表格，写入文件或管道时为 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）、pdf（需 LibreOffice）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名（减负要求不宜排名时）")] = False,
     as_of: AsOfOpt = None,
@@ -603,12 +602,12 @@ def report_monthly(
 
     env = _env(ledger, as_of)
     rep = history.build(env, "monthly", month=month, as_of_given=as_of is not None, ranking=not no_ranking)
-    _emit_report(rep, fmt, output, f"督查通报-{rep.start:%Y-%m}.{fmt.value}")
+    _emit_report(rep, fmt, output, f"督查通报-{rep.start:%Y-%m}.{fmt.value}", env)
 
 
 @report_app.command("weekly")
 def report_weekly(
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）、pdf（需 LibreOffice）")] = ReportFmt.md,
     output: OutOpt = None,
     no_ranking: Annotated[bool, typer.Option("--no-ranking", help="不列单位排名")] = False,
     as_of: AsOfOpt = None,
@@ -619,14 +618,14 @@ def report_weekly(
 
     env = _env(ledger, as_of)
     rep = history.build(env, "weekly", ranking=not no_ranking)
-    _emit_report(rep, fmt, output, f"督查周报-{rep.start}.{fmt.value}")
+    _emit_report(rep, fmt, output, f"督查周报-{rep.start}.{fmt.value}", env)
 
 
 @report_app.command("unit")
 def report_unit(
     unit: Annotated[str, typer.Argument(help="单位名称（牵头或责任单位）", metavar="UNIT")],
     since: Annotated[Optional[str], typer.Option("--since", help="统计起始日期（默认当年 1 月 1 日）", metavar="DATE")] = None,
-    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）")] = ReportFmt.md,
+    fmt: Annotated[ReportFmt, typer.Option("--format", help="输出格式：md（终端表格或 Markdown）、json、xlsx、docx（Word 通报，需 python-docx）、pdf（需 LibreOffice）")] = ReportFmt.md,
     output: OutOpt = None,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
@@ -636,7 +635,7 @@ def report_unit(
 
     env = _env(ledger, as_of)
     rep = history.build(env, "unit", unit=unit, since=since, ranking=False)
-    _emit_report(rep, fmt, output, f"{unit}-督查事项-{rep.end}.{fmt.value}")
+    _emit_report(rep, fmt, output, f"{unit}-督查事项-{rep.end}.{fmt.value}", env)
 
 
 @app.command("export")
@@ -921,6 +920,23 @@ def notice(
     task = workflow.notice(_env(ledger, as_of, by), task_id, due, within, note)
     n = task.notices[-1]
     _out(f"已对 {task.id} 下达督查通知书 {n.number}，限 {n.fix_due} 前整改")
+
+
+@app.command("print")
+def print_(
+    task_id: IdArg,
+    kind: Annotated[str, typer.Option("--kind", help="assign 交办单、remind 催办单、supervise 督办单、notice 督查通知书", metavar="assign|remind|supervise|notice")],
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="写入 FILE.docx 或 FILE.pdf（PDF 需 LibreOffice；默认 编号-单名.docx）", metavar="FILE")] = None,
+    number: Annotated[Optional[str], typer.Option("--number", help="打印哪一份：文号如 督〔2026〕3号，或只写序号 3（默认最近一份）", metavar="文号")] = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """按 GB/T 9704-2012 版式打印公文：交办单、催办单、督办单、督查通知书（文号沿用台账编发的）。
+
+    版式可由台账的 templates/print.docx 覆盖，文字可由 templates/print_KIND.txt 覆盖。
+    """
+    from ledger import documents
+
+    _out(f"已生成：{documents.print_task(_env(ledger), task_id, kind, output, number)}")
 
 
 @app.command()

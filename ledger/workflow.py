@@ -12,6 +12,7 @@ from string import Template
 from . import codec, rules
 from .context import Env
 from .errors import LedgerError, TransitionError, UsageError
+from .gbt9704 import chinese_date
 from .model import (
     DIFFICULTY_ANSWERS,
     ESCALATION_LEVELS,
@@ -75,6 +76,18 @@ def urge_template(env: Env, level: str) -> str:
 
 
 def notice_text(env: Env, a: Assessed, urge: Urge) -> str:
+    return Template(urge_template(env, urge.level)).safe_substitute(urge_values(env, a, urge))
+
+
+def urge_values(env: Env, a: Assessed, urge: Urge) -> dict[str, str]:
+    """The ${fields} of a 催办单/督办单, for the terminal's text and the printed document alike."""
+    return {**document_values(env, a, urge.on, urge.number, urge.note),
+            "remind_count": str(sum(1 for u in a.task.urges if u.level == "remind" and u.on <= urge.on)),
+            "level": URGE_LEVELS[urge.level]}
+
+
+def document_values(env: Env, a: Assessed, on: Date, number: str, note: str) -> dict[str, str]:
+    """The ${fields} every notice about a task shares, as of the day it is issued."""
     t = a.task
     cal = env.ledger().calendar
     if a.overdue_workdays:
@@ -83,20 +96,17 @@ def notice_text(env: Env, a: Assessed, urge: Urge) -> str:
         status_line = "今日到期" if a.workdays_left == 0 else f"距时限还有 {a.workdays_left} 个工作日"
     else:
         status_line = "尚未办结"
-    values = {
+    return {
         "org": env.ledger().config.get("org") or "督查室",
-        "number": urge.number, "id": t.id, "title": t.title, "lead_unit": t.lead_unit,
+        "number": number, "id": t.id, "title": t.title, "lead_unit": t.lead_unit,
         "units": "、".join(t.units), "leader": t.leader or "—", "contact": t.contact or "—",
         "source_ref": ("，来源：" + " ".join(x for x in (t.source, t.ref) if x)) if t.source or t.ref else "",
         "due": str(t.due) if t.due else "未定", "status_line": status_line,
         "overdue_workdays": str(a.overdue_workdays),
-        "reply_by": str(cal.add_workdays(urge.on, 3)),
-        "date": f"{urge.on.year}年{urge.on.month}月{urge.on.day}日",
-        "note": urge.note, "note_line": f"　　{urge.note}\n" if urge.note else "",
-        "remind_count": str(sum(1 for u in t.urges if u.level == "remind")),
-        "level": URGE_LEVELS[urge.level],
+        "reply_by": str(cal.add_workdays(on, 3)),
+        "date": chinese_date(on),
+        "note": note, "note_line": f"　　{note}\n" if note else "",
     }
-    return Template(urge_template(env, urge.level)).safe_substitute(values)
 
 
 def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_all: bool) -> list[tuple[Task, str]]:

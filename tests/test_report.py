@@ -174,7 +174,7 @@ def test_docx_bulletin_reads_back(lived, monkeypatch, capsys, tmp_path):
     assert f"已生成：{out}" in said
     doc = docx.Document(str(out))
     text = [p.text for p in doc.paragraphs]
-    assert text[0] == "2026年10月督查通报" and text[1] == "某市人民政府督查室"
+    assert text[0] == "某市人民政府督查室" and text[1] == "2026年10月督查通报"  # 版头, then the title
     assert "统计期间：2026-10-01 至 2026-10-31" in text[2]
     assert ["一、总体情况", "二、各单位办理情况", "三、逾期事项", "四、延期事项", "五、单位排名（按按期办结率）"] \
         == [t for t in text if t[:2] in ("一、", "二、", "三、", "四、", "五、")]
