@@ -678,12 +678,12 @@ def export(
         import csv
         import io
 
-        from ledger import xlsx
+        from ledger import cells, xlsx
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow([c[0] for c in xlsx.TASK_COLUMNS])
-        w.writerows(xlsx.task_cells(r) for r in rows)
+        w.writerows(cells.safe_row(xlsx.task_cells(r)) for r in rows)
         text = "\ufeff" + buf.getvalue()
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")
