@@ -16,6 +16,12 @@ from conftest import TODAY, Result, console_script  # noqa: F401  (TODAY is re-e
 REPO = Path(__file__).resolve().parent.parent
 
 
+def stress(small: int, full: int) -> int:
+    """A stress test's size: `full` when TAIZHANG_STRESS=full (nightly runs, bench/), else `small`,
+    which keeps every assertion but fits the suite in a few minutes on two cores."""
+    return full if os.environ.get("TAIZHANG_STRESS") == "full" else small
+
+
 def script() -> list[str]:
     return console_script()
 
