@@ -71,7 +71,8 @@ def clone(url: str, dest: str | None, name: str | None, email: str | None, warn=
     root.parent.mkdir(parents=True, exist_ok=True)
     tmp = root.with_name(f".{root.name}{store.TMP_MARK}.{os.getpid()}")
     try:
-        code, _, err = store.git_try(root.parent, "clone", "-q", "--no-checkout", "--origin", ORIGIN, url, str(tmp))
+        code, _, err = store.git_try(root.parent, "clone", "-q", "--no-checkout", "--origin", ORIGIN, "--", url,
+                                     str(tmp))
         if code != 0:
             last = (err.strip().splitlines() or [str(code)])[-1]
             raise LedgerError(f"无法克隆 {url}（git：{last}）", "请检查地址、网络和访问权限")

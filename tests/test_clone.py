@@ -164,6 +164,7 @@ def test_clone_refuses_and_leaves_nothing(tmp_path):
     c.git("-C", other, "commit", "-qm", "x")
     assert "不是台账" in _refused(c, "clone", other, "台账")
     assert "无法克隆" in _refused(c, "clone", tmp_path / "nowhere.git", "台账", code=3)
+    assert "无法克隆" in _refused(c, "clone", "--", "--upload-pack=touch pwned", "台账", code=3)  # a URL, never an option
     c.tz("init", tmp_path / "ledger")
     (work / "占用").mkdir()
     (work / "占用" / "x").write_text("", encoding="utf-8")
