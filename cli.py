@@ -677,12 +677,12 @@ def export(
         import csv
         import io
 
-        from ledger import xlsx
+        from ledger import cells, xlsx
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow([c[0] for c in xlsx.TASK_COLUMNS])
-        w.writerows(xlsx.task_cells(r) for r in rows)
+        w.writerows(cells.safe_row(xlsx.task_cells(r)) for r in rows)
         text = "\ufeff" + buf.getvalue()
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")
@@ -1119,6 +1119,27 @@ def sync(
     if res.pending:
         parts.append(f"{res.pending} 个本地提交未推送（--no-push）")
     _out(f"已与 {res.remote}/{res.branch} 同步：{'，'.join(parts)}")
+    if res.head_fixed:
+        _out(res.head_fixed)
+    if res.head_note:
+        print(f"注意：{res.head_note}", file=sys.stderr)
+
+
+@app.command()
+def clone(
+    url: Annotated[str, typer.Argument(help="服务器上台账仓库的地址（https://、ssh、git://、file:// 或路径）", metavar="URL")],
+    dest: Annotated[Optional[str], typer.Argument(help="新目录（默认取地址的最后一段）", metavar="DIR")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="你的姓名，记在每次变更上（默认取 git 的全局 user.name）", metavar="NAME")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="你的邮箱（默认取 git 的全局 user.email）", metavar="EMAIL")] = None,
+) -> None:
+    """加入督查室的共用台账：克隆服务器上的台账、检出台账分支（不论服务器默认分支是什么）、装好校验钩子和合并驱动。"""
+    from ledger import remote
+
+    res = remote.clone(url, dest, name, email, warn=lambda m: print(m, file=sys.stderr))
+    _out(f"已克隆台账：{res.root}（{res.url} 的 {res.branch} 分支，{res.tasks} 项事项；经办人 {res.clerk}）")
+    if res.head_note:
+        print(f"注意：{res.head_note}", file=sys.stderr)
+    _out(f"下一步：cd {res.root} && taizhang list；登记或修改之后运行 taizhang sync，与其他经办人同步")
 
 
 @app.command("merge-driver", hidden=True)

@@ -388,6 +388,7 @@ def mapping_to_yaml(data: dict[str, Any]) -> bytes:
     out: list[str] = []
 
     def emit(key, value, indent):
+        key = _scalar(key)  # a unit named "@市住建局" is a key in the units table
         if isinstance(value, dict):
             out.append(f"{indent}{key}:" + (" {}" if not value else ""))
             for k, v in value.items():

@@ -8,6 +8,7 @@ import json
 import sys
 from typing import Any, Iterable
 
+from . import cells
 from .codec import task_to_plain
 from .model import DIFFICULTY_ANSWERS, ESCALATION_LEVELS, EVENT_LABELS, LIGHT_LABELS, METHODS, STATUS_LABELS, URGE_LEVELS, Task
 
@@ -71,7 +72,8 @@ def csv_text(rows: Iterable[dict[str, Any]], fields: tuple[str, ...] = LIST_FIEL
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(fields)
     for row in rows:
-        w.writerow(["、".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[f] for f in fields)])
+        w.writerow(cells.safe_row("、".join(v) if isinstance(v, list) else ("" if v is None else v)
+                                  for v in (row[f] for f in fields)))
     return buf.getvalue()
 
 

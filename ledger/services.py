@@ -127,7 +127,7 @@ GITIGNORE = "# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统�
 
 
 def init(path: str | None, org: str | None, env: Env) -> Path:
-    from .store import CONFIG_FILE, DEFAULT_CONFIG, Ledger
+    from .store import CONFIG_FILE, DEFAULT_CONFIG, Ledger, remote_ledger_branch, unchecked_clone_error
 
     root = Path(path or ".").expanduser().resolve()
     org = clean(org, "单位名称")
@@ -136,6 +136,9 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} 不是目录", "请指定一个目录")
     existing_repo = (root / ".git").exists()
+    ref = remote_ledger_branch(root) if existing_repo else None
+    if ref:  # a clone of the office ledger with nothing checked out: a second ledger there would fork it
+        raise unchecked_clone_error(root, ref)
     if root.exists() and not existing_repo and any(root.iterdir()):
         raise UsageError(f"{root} 不是空目录", "请在空目录或已有的 git 仓库中建立台账")
     root.mkdir(parents=True, exist_ok=True)

@@ -73,12 +73,39 @@ def git(root: Path, *args: str, input: bytes | None = None, env: dict | None = N
     return out
 
 
+LEDGER_BRANCH = "main"  # the branch `taizhang init` makes; a clone checks it out whatever the remote HEAD says
+
+
+def remote_ledger_branch(root: Path) -> str | None:
+    """In a clone with nothing checked out (HEAD names no commit), the remote branch holding
+    a ledger, e.g. origin/main: what a plain `git clone` of a bare repository whose HEAD names
+    another branch (`git init --bare` makes it master) leaves behind."""
+    if not (root / ".git").exists() or rev(root, "HEAD") is not None:
+        return None
+    code, out, _ = git_try(root, "for-each-ref", "--format=%(refname:short)", "refs/remotes")
+    refs = sorted((r for r in out.split() if not r.endswith("/HEAD")),
+                  key=lambda r: r.split("/", 1)[-1] != LEDGER_BRANCH)
+    for ref in refs:
+        if git_try(root, "cat-file", "-e", f"{ref}:{CONFIG_FILE}")[0] == 0:
+            return ref
+    return None
+
+
+def unchecked_clone_error(root: Path, ref: str) -> LedgerError:
+    branch = ref.split("/", 1)[-1]
+    return LedgerError(f"{root} 是台账的克隆，但没有检出任何文件（台账在远程分支 {ref} 上，远程仓库的默认分支不是它）",
+                       f"请运行 git -C {root} checkout {branch}")
+
+
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
     """--ledger, else $TAIZHANG_LEDGER, else walk up from the current folder like git."""
     given = explicit or os.environ.get("TAIZHANG_LEDGER")
     if given:
         root = Path(given).expanduser().resolve()
         if not (root / CONFIG_FILE).is_file():
+            ref = remote_ledger_branch(root)
+            if ref:
+                raise unchecked_clone_error(root, ref)
             raise LedgerError(f"{root} 不是台账（没有 {CONFIG_FILE}）", "请检查路径，或用 taizhang init 创建台账")
         if not (root / ".git").exists():
             # Checked before anything writes: the lock would otherwise create a stray .git/ here.
@@ -88,6 +115,12 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
     for d in (here, *here.parents):
         if (d / CONFIG_FILE).is_file() and (d / ".git").exists():
             return d
+    for d in (here, *here.parents):  # only on the way to an error: a clone with nothing checked out
+        if (d / ".git").exists():
+            ref = remote_ledger_branch(d)
+            if ref:
+                raise unchecked_clone_error(d, ref)
+            break
     raise LedgerError(
         "当前目录不在任何台账中",
         "请进入台账目录，或用 --ledger 路径 / 环境变量 TAIZHANG_LEDGER 指定，或用 taizhang init 新建",

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import codec, store
+from . import remote as remote_
 from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
@@ -88,6 +89,8 @@ class SyncResult:
     sent: int = 0  # local commits published (0 with --no-push)
     pending: int = 0  # local commits not published because of --no-push
     renumbered: dict[str, str] = field(default_factory=dict)
+    head_fixed: str | None = None  # the remote's dangling HEAD now names our branch
+    head_note: str | None = None  # it still dangles: how to fix it on the server
 
 
 def _task_path(task_id: str) -> str:
@@ -282,6 +285,8 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
             code, _, err = store.git_try(root, "push", "-q", "--set-upstream", remote, f"HEAD:refs/heads/{branch}")
             if code == 0:
                 result.sent = len(local)
+                # A plain `git init --bare` remote names master: make the next plain `git clone` work.
+                result.head_fixed, result.head_note = remote_.fix_remote_head(root, remote, branch)
                 return result
             if "rejected" not in err and "fetch first" not in err and "non-fast-forward" not in err:
                 last = (err.strip().splitlines() or [str(code)])[-1]

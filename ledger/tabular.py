@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import cells
+
 Date = dt.date
 
 # Field -> header words offices use for it, most specific first. Headers are compared after
@@ -176,7 +178,7 @@ def read_csv(data: bytes) -> list[list[Any]]:
     text = decode_csv(data)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return [[cells.unescape_csv(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def read_xlsx(path) -> list[list[Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import bulletin
+from . import bulletin, cells
 from .model import LIGHT_LABELS, STATUS_LABELS
 from .report import Report, rate_text
 
@@ -61,11 +61,11 @@ def _sheet(wb, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
     headers = list(headers)
-    ws.append(headers)
+    cells.append_row(ws, headers)
     for c in ws[1]:
         c.font, c.fill, c.border, c.alignment = st["head_font"], st["head_fill"], st["border"], st["center"]
     for r in rows:
-        ws.append(list(r))
+        cells.append_row(ws, r)
     for i, w in enumerate(widths, 1):
         from openpyxl.utils import get_column_letter
 
@@ -108,7 +108,7 @@ def write_report(rep: Report, task_rows: list[dict[str, Any]], path: Path) -> No
     wb = Workbook()
     ws = _sheet(wb, "汇总", ("项目", "数值"), bulletin.summary_rows(rep), (24, 28), st, first=True)
     ws.insert_rows(1)
-    ws["A1"] = f"{(rep.org + ' ') if rep.org else ''}{rep.title}"
+    cells.set_text(ws["A1"], f"{(rep.org + ' ') if rep.org else ''}{rep.title}")
     ws["A1"].font = st["head_font"]
     ws.freeze_panes = "A3"
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import socket
 import subprocess
-import sys
+import time
 from pathlib import Path
 
 import pytest
 from conftest import TODAY, Result, console_script  # noqa: F401  (TODAY is re-exported to the tests)
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def stress(small: int, full: int) -> int:
+    """A stress test's size: `full` when TAIZHANG_STRESS=full (nightly runs, bench/), else `small`,
+    which keeps every assertion but fits the suite in a few minutes on two cores."""
+    return full if os.environ.get("TAIZHANG_STRESS") == "full" else small
 
 
 def script() -> list[str]:
@@ -71,3 +80,52 @@ def clerk(tmp_path) -> Clerk:
     c.tz("init", root, "--org", "某某市人民政府督查室")
     c.cwd = root
     return c
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def git_daemon(served: Path, env: dict):
+    """`git daemon` serving the bare repositories under `served` (one at least) on 127.0.0.1; yields git://HOST:PORT.
+
+    The port is a free one the kernel picked; another test (an xdist worker) may take it before
+    the daemon binds, so a daemon that exits at once is started again on a new port.
+    """
+    if shutil.which("git") is None:
+        pytest.skip("no git")
+    exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout.strip()
+    if not (Path(exec_path) / "git-daemon").is_file():
+        pytest.skip("git daemon is not installed on this machine (Debian: apt-get install git-daemon-run)")
+    # Probing a repository of ours, not just the port: a daemon of another test on the same
+    # port would not serve it.
+    probe_repo = sorted(p.name for p in served.iterdir() if p.name.endswith(".git"))[0]
+    errors = ""
+    deadline = time.monotonic() + 30
+    for _attempt in range(5):
+        port = _free_port()
+        daemon = subprocess.Popen(
+            ["git", "daemon", "--reuseaddr", f"--base-path={served}", "--export-all", "--enable=receive-pack",
+             f"--port={port}", "--listen=127.0.0.1", "--informative-errors", str(served)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        base = f"git://127.0.0.1:{port}"
+        ready = False
+        while not ready and daemon.poll() is None and time.monotonic() < deadline:
+            ready = subprocess.run(["git", "ls-remote", f"{base}/{probe_repo}"], env=env,
+                                   capture_output=True).returncode == 0
+            time.sleep(0 if ready else 0.05)
+        if ready:
+            break
+        daemon.kill()
+        errors += daemon.stderr.read().decode(errors="replace")
+        daemon.wait()
+    else:
+        pytest.fail(f"git daemon did not answer on 127.0.0.1: {errors}")
+    try:
+        yield base
+    finally:
+        daemon.kill()
+        daemon.wait()

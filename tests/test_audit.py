@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import resource
 import subprocess
-import time
 
 from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
 
@@ -105,6 +105,11 @@ def _bulk_ledger(clerk: Clerk, n: int) -> None:
     clerk.git("commit", "-q", "--no-verify", "-m", "bulk")
 
 
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def test_hook_takes_well_under_a_second_on_10000_tasks(clerk: Clerk):
     _bulk_ledger(clerk, 10_000)
     path = clerk.cwd / "tasks/2026/2026-0042.yaml"
@@ -112,12 +117,14 @@ def test_hook_takes_well_under_a_second_on_10000_tasks(clerk: Clerk):
     clerk.git("add", "--", path)
     hook = clerk.cwd / ".git/hooks/pre-commit"
     times = []
-    for _ in range(3):  # best of three: the machine is shared, we measure the hook not the neighbours
-        t0 = time.perf_counter()
+    for _ in range(3):  # best of three
+        # CPU time of the hook and the git it runs, not the wall clock: the machine is shared
+        # (and xdist runs another test beside this one), we measure the hook, not the neighbours.
+        t0 = _children_cpu()
         p = subprocess.run(["sh", str(hook)], cwd=clerk.cwd, env=clerk.env, capture_output=True)
-        times.append(time.perf_counter() - t0)
+        times.append(_children_cpu() - t0)
         assert p.returncode == 0, p.stderr
-    print(f"pre-commit hook on 10,000 tasks, best of 3: {min(times) * 1000:.0f} ms")
+    print(f"pre-commit hook on 10,000 tasks, best of 3: {min(times) * 1000:.0f} ms CPU")
     assert min(times) < 1.0
     clerk.git("commit", "-q", "-m", "改标题")
     _edit(path, "status: open", "status: closed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -188,15 +189,18 @@ def test_docx_bulletin_reads_back(lived, monkeypatch, capsys, tmp_path):
     assert len(units.rows) == len(rep["units"]) + 1
 
 
-@pytest.mark.skipif(subprocess.run(["which", "soffice"], capture_output=True).returncode != 0,
-                    reason="LibreOffice not installed")
 def test_xlsx_converts_to_pdf(lived, monkeypatch, capsys, tmp_path):
+    # Not skipped when missing: .ci/run installs LibreOffice and poppler-utils (as root).
+    assert shutil.which("soffice") and shutil.which("pdftotext"), "需要 libreoffice-calc-nogui 和 poppler-utils"
     out = tmp_path / "oct.xlsx"
     run(monkeypatch, capsys, "2026-11-10", "report", "monthly", "--month", "2026-10", "--format", "xlsx",
         "-o", str(out))
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)],
                    check=True, capture_output=True, timeout=120)
     assert (tmp_path / "oct.pdf").stat().st_size > 1000
+    text = subprocess.run(["pdftotext", str(tmp_path / "oct.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "按期办结率" in text  # the sheets' Chinese text is in the PDF
 
 
 def test_weekly_and_unit(lived, monkeypatch, capsys):

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from clerkkit import Clerk, clerk, script  # noqa: F401  (fixture)
+from clerkkit import Clerk, clerk, script, stress  # noqa: F401  (fixture)
 
 HAN = "\u4e00-\u9fff"
 
@@ -61,12 +61,13 @@ def test_index_lock_of_a_running_git_is_left_alone(clerk: Clerk):
 
 
 # -- SIGKILL in the middle of a write or commit --------------------------------------------
+@pytest.mark.slow
 def test_sigkill_mid_command_leaves_old_or_new_state_and_next_command_repairs(clerk: Clerk):
     a = clerk.add()
     rng = random.Random(5)
     path = clerk.cwd / f"tasks/2026/{a}.yaml"
     killed = 0
-    for i in range(16):
+    for i in range(stress(7, 16)):
         before = clerk.commits()
         env = dict(clerk.env)
         p = subprocess.Popen([*script(), "progress", a, f"第{i}次"], cwd=clerk.cwd, env=env,
@@ -139,14 +140,16 @@ def test_full_disk_fails_cleanly_and_keeps_the_original_file(tmp_path):
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
-# -- 4 processes × 40 changing commands ------------------------------------------------------
+# -- 4 processes × 40 changing commands (10 unless TAIZHANG_STRESS=full) --------------------------
+@pytest.mark.slow
 def test_four_processes_forty_commands_each(clerk: Clerk):
     ids = [clerk.add(f"事项{i}") for i in range(4)]
     start = clerk.commits()
+    each = stress(10, 40)  # commands per process
 
     def worker(w: int) -> list[int]:
         codes = []
-        for i in range(40):
+        for i in range(each):
             tid = ids[(w + i) % 4]
             args = ["progress", tid, f"进程{w}第{i}条"] if i % 5 else ["urge", tid, "--note", f"{w}-{i}"]
             p = subprocess.run([*script(), *args], cwd=clerk.cwd, env=clerk.env, capture_output=True, timeout=120)
@@ -159,8 +162,8 @@ def test_four_processes_forty_commands_each(clerk: Clerk):
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         results = [c for codes in pool.map(worker, range(4)) for c in codes]
     successes = results.count(0)
-    print(f"4×40 commands: {successes} succeeded")
-    assert successes == 160
+    print(f"4×{each} commands: {successes} succeeded")
+    assert successes == 4 * each
     assert clerk.commits() - start == successes
     for sha in clerk.git("rev-list", f"HEAD~{successes}..HEAD").stdout.split():
         assert len(clerk.git("show", "--name-only", "--format=", sha).stdout.split()) == 1

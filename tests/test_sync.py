@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import time
-from pathlib import Path
 
 import pytest
-from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
+from clerkkit import Clerk, clerk, git_daemon  # noqa: F401  (fixture)
 
 
 def _clone(origin: Clerk, tmp_path, name: str, email: str) -> Clerk:
@@ -60,41 +56,14 @@ def test_conflicting_field_changes_stop_with_a_clear_message(clerk: Clerk, tmp_p
 
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(tmp_path, clerk: Clerk):
     """The first clerk's ledger pushed to a bare repository that `git daemon` serves on 127.0.0.1."""
-    if shutil.which("git") is None:
-        pytest.skip("no git")
-    exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, text=True).stdout.strip()
-    if not (Path(exec_path) / "git-daemon").is_file():
-        pytest.skip("git daemon is not installed on this machine (Debian: apt-get install git-daemon-run)")
     served = tmp_path / "served"
     served.mkdir()
     clerk.git("clone", "-q", "--bare", clerk.cwd, served / "ledger.git")
-    port = _free_port()
-    daemon = subprocess.Popen(
-        ["git", "daemon", "--reuseaddr", f"--base-path={served}", "--export-all", "--enable=receive-pack",
-         f"--port={port}", "--listen=127.0.0.1", "--informative-errors", str(served)],
-        env=clerk.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"git://127.0.0.1:{port}/ledger.git"
-    for _ in range(100):
-        if clerk.git("ls-remote", url, check=False).returncode == 0:
-            break
-        if daemon.poll() is not None:
-            pytest.skip(f"git daemon did not start: {daemon.stderr.read().decode(errors='replace')}")
-        time.sleep(0.05)
-    else:
-        daemon.kill()
-        pytest.fail("git daemon did not answer on loopback")
-    yield url
-    daemon.kill()
-    daemon.wait()
+    with git_daemon(served, clerk.env) as base:
+        yield f"{base}/ledger.git"
 
 
 def _join(url: str, tmp_path, name: str, email: str) -> Clerk:
