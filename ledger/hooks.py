@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shlex
 import sys
@@ -10,17 +11,33 @@ from pathlib import Path
 from . import store
 from .errors import Problem
 
-SETUP_VERSION = "2"
+SETUP_VERSION = "3"
 HOOK_MARK = "# taizhang pre-commit hook"
 ATTRIBUTES = "tasks/**/*.yaml merge=taizhang\n"
 
 
 def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
-    """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args."""
+    """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args.
+
+    Git runs hooks and merge drivers in the ledger's top folder, and `python -c` would put that
+    folder first on sys.path: a cli.py or ledger/ committed to the ledger would run instead of
+    this taizhang. `-I` (isolated mode) leaves the current folder, PYTHONPATH and the user's site
+    out; the code's own folder is put on sys.path by absolute path.
+    """
     libdir = Path(__file__).resolve().parent.parent  # holds cli.py and ledger/, in a checkout or a wheel
-    code = code or f"import sys, cli; sys.exit(cli.main({args!r} + sys.argv[1:]))"
-    return (f"PYTHONPATH={shlex.quote(str(libdir))}${{PYTHONPATH:+:$PYTHONPATH}} "
-            f"exec {shlex.quote(sys.executable)} -c {shlex.quote(code)} {shell_args}").rstrip()
+    code = f"import sys; sys.path.insert(0, {str(libdir)!r}); " + (
+        code or f"import cli; sys.exit(cli.main({args!r} + sys.argv[1:]))")
+    return f"exec {shlex.quote(sys.executable)} -I -c {shlex.quote(code)} {shell_args}".rstrip()
+
+
+def driver_line() -> str:
+    return _python_call(["merge-driver"], "%O %A %B %P")
+
+
+def setup_signature() -> str:
+    """What the marker holds: a new interpreter, checkout or hook text sets a clone up again."""
+    digest = hashlib.sha256((hook_text() + "\0" + driver_line()).encode("utf-8")).hexdigest()[:16]
+    return f"{SETUP_VERSION}:{digest}"
 
 
 def hook_text() -> str:
@@ -29,7 +46,7 @@ def hook_text() -> str:
         f"{HOOK_MARK}: a hand edit that breaks the ledger cannot be committed.\n"
         "# Installed by taizhang; it checks only the staged task files. Bypass knowingly: git commit --no-verify\n"
         # Straight to hook_main, not through the CLI: importing typer alone costs ~0.3 s.
-        f"{_python_call([], code='import sys; from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
+        f"{_python_call([], code='from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
     )
 
 
@@ -50,8 +67,7 @@ def install_hook(root: Path) -> str | None:
 def register_merge_driver(root: Path) -> None:
     """git config merge.taizhang.*: task files merge through taizhang, never with conflict markers."""
     store.git(root, "config", "merge.taizhang.name", "taizhang 事项文件合并")
-    store.git(root, "config", "merge.taizhang.driver",
-              _python_call(["merge-driver"], "%O %A %B %P"))
+    store.git(root, "config", "merge.taizhang.driver", driver_line())
 
 
 def tune_index(root: Path) -> None:
@@ -64,10 +80,15 @@ def tune_index(root: Path) -> None:
 
 
 def ensure_setup(root: Path, warn=None) -> None:
-    """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too."""
+    """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too.
+
+    A clone set up by an older taizhang (whose hook and driver a ledger's files could hijack)
+    is set up again on its next command.
+    """
     marker = root / ".git" / "taizhang" / "setup"
+    signature = setup_signature()
     try:
-        if marker.read_text(encoding="utf-8") == SETUP_VERSION:
+        if marker.read_text(encoding="utf-8") == signature:
             return
     except OSError:
         pass
@@ -82,7 +103,7 @@ def ensure_setup(root: Path, warn=None) -> None:
     current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     if ATTRIBUTES not in current:
         store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
-    store.atomic_write(marker, SETUP_VERSION.encode())
+    store.atomic_write(marker, signature.encode())
 
 
 def staged_problems(root: Path) -> list[Problem]:
@@ -107,6 +128,10 @@ def hook_main() -> int:
     except TaizhangError as e:
         print(f"错误：{e.line()}", file=sys.stderr)
         return e.exit_code
+    except Exception as e:  # a hook refuses in one line, never with a traceback
+        print(f"错误：taizhang 校验钩子无法检查暂存的文件（{type(e).__name__}）；"
+              "提交被拒绝，请运行 taizhang check 查看", file=sys.stderr)
+        return 3
     if problems:
         print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：", file=sys.stderr)
         for p in problems:
