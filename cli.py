@@ -437,10 +437,14 @@ def check(
         from ledger.invariants import ambiguity_problems
         from ledger.store import symlinks_in_tasks
 
+        from ledger.safety import tracked_code
+
         links = symlinks_in_tasks(led.root)
         problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
+        problems += tracked_code(led.root)
         # never read through a link
-        loaded = {rel: v for rel, v in led.load_all(rebuild_progress()).items() if rel not in links}
+        loaded = {} if "tasks" in links else {
+            rel: v for rel, v in led.load_all(rebuild_progress()).items() if rel not in links}
         basic = list(all_checks())
         extra = []
         if strict:
