@@ -230,6 +230,8 @@ def _conflict_line(root) -> str:
 def _git_or(root, args: list[str], message: str, hint: str, env: dict | None = None) -> str:
     code, out, err = store.git_try(root, *args, env=env)
     if code != 0:
+        if store.disk_full(err):
+            raise LedgerError("磁盘空间已满，git 无法写入，台账未改变", "请清理磁盘后再运行 taizhang sync")
         last = (err.strip().splitlines() or [str(code)])[-1]
         raise LedgerError(f"{message}（git：{last}）", hint)
     return out
