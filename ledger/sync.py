@@ -262,9 +262,12 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
         result = SyncResult(remote, branch)
         tracking = f"refs/remotes/{remote}/{branch}"
         for _attempt in range(PUSH_ATTEMPTS):
+            previous = store.rev(root, tracking)
             _git_or(root, ["fetch", "-q", remote], f"无法从 {remote} 取回", "请检查网络和远程仓库地址后重试")
             head = store.rev(root, "HEAD")
             upstream = store.rev(root, tracking)
+            _refuse_rewritten(root, tracking, previous, upstream, f"{remote}/{branch}")
+            _warn_deletions(env, root, head, upstream, remote)
             local = store.rev_list(root, f"{upstream}..HEAD") if upstream else []
             incoming = store.rev_list(root, f"HEAD..{upstream}") if upstream else []
             if incoming and not local:
@@ -281,6 +284,7 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
             if not push or not local:
                 result.pending = len(local) if not push else 0
                 return result
+            _check_before_push(env, ledger, head)
             code, _, err = store.git_try(root, "push", "-q", "--set-upstream", remote, f"HEAD:refs/heads/{branch}")
             if code == 0:
                 result.sent = len(local)
@@ -314,3 +318,41 @@ def _rebase(root, head: str, base: str | None, upstream: str, mapping: dict[str,
             store.git_try(root, "rebase", "--abort")
         store.reset_hard(root, head)
         raise
+
+
+# -- what a remote from someone else must not slip in ---------------------------------------
+def _refuse_rewritten(root, tracking: str, previous: str | None, upstream: str | None, name: str) -> None:
+    """The remote's history only grows: a commit fetched before must still be in it (no `push -f`)."""
+    if previous is None or (upstream is not None and store.is_ancestor(root, previous, upstream)):
+        return
+    store.git(root, "update-ref", tracking, previous)  # so the next sync sees the same rewrite
+    raise LedgerError(f"{name} 的历史被改写：此前取回的提交 {previous[:12]} 已不在其中（可能有人强制推送）",
+                      "同步已停止，台账未改变；请联系台账管理员核实服务器上的历史")
+
+
+def _warn_deletions(env, root, head: str | None, upstream: str | None, remote: str) -> None:
+    if not upstream:
+        return
+    spec = f"{head}..{upstream}" if head else upstream
+    out = store.git(root, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=\x1e%H", spec,
+                    "--", store.TASKS_DIR)
+    for chunk in out.split("\x1e")[1:]:
+        sha, *paths = [ln for ln in chunk.splitlines() if ln]
+        for path in paths:
+            env.warn(f"警告：{remote} 上的提交 {sha[:8]} 删除了事项文件 {path}；请运行 taizhang audit 核查")
+
+
+def _check_before_push(env, ledger, before: str | None) -> None:
+    """What is about to be published passes `check`; else nothing is pushed and HEAD is as before."""
+    from .safety import ledger_problems, tracked_code
+
+    problems = ledger_problems(ledger, code=False)
+    if problems:
+        if before:
+            store.reset_hard(ledger.root, before)
+        raise LedgerError(f"同步后的台账未通过校验，未推送：{problems[0]}"
+                          + (f" 等 {len(problems)} 处" if len(problems) > 1 else ""),
+                          "台账已恢复到同步前；请运行 taizhang check 查看并改正后再同步")
+    odd = tracked_code(ledger.root)
+    if odd:
+        env.warn(f"警告：台账中有不应有的文件 {'、'.join(p.path for p in odd[:3])}；请运行 taizhang check 核查")
