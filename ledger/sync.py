@@ -80,6 +80,12 @@ class SyncConflict(TaizhangError):
     exit_code = 1
 
 
+class SyncRefused(TaizhangError):
+    """The remote's history was rewritten, or what would be pushed fails `check`: nothing changed. Exit 1."""
+
+    exit_code = 1
+
+
 @dataclass
 class SyncResult:
     remote: str
@@ -326,7 +332,7 @@ def _refuse_rewritten(root, tracking: str, previous: str | None, upstream: str |
     if previous is None or (upstream is not None and store.is_ancestor(root, previous, upstream)):
         return
     store.git(root, "update-ref", tracking, previous)  # so the next sync sees the same rewrite
-    raise LedgerError(f"{name} 的历史被改写：此前取回的提交 {previous[:12]} 已不在其中（可能有人强制推送）",
+    raise SyncRefused(f"{name} 的历史被改写：此前取回的提交 {previous[:12]} 已不在其中（可能有人强制推送）",
                       "同步已停止，台账未改变；请联系台账管理员核实服务器上的历史")
 
 
@@ -350,7 +356,7 @@ def _check_before_push(env, ledger, before: str | None) -> None:
     if problems:
         if before:
             store.reset_hard(ledger.root, before)
-        raise LedgerError(f"同步后的台账未通过校验，未推送：{problems[0]}"
+        raise SyncRefused(f"同步后的台账未通过校验，未推送：{problems[0]}"
                           + (f" 等 {len(problems)} 处" if len(problems) > 1 else ""),
                           "台账已恢复到同步前；请运行 taizhang check 查看并改正后再同步")
     odd = tracked_code(ledger.root)

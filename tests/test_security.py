@@ -55,8 +55,8 @@ def test_hostile_code_in_the_ledger_never_runs_and_the_victims_change_lands(cler
     attacker.git("push", "-q", "origin", "main")
 
     victim.tz("progress", tid, "甲的进展", "--on", "2026-11-19")  # also repairs the clone's setup
-    assert " -I -c " in victim.git("config", "merge.taizhang.driver").stdout
-    res = victim.tz("sync")
+    res = victim.tz("sync")  # the rebase merges the task file through the merge driver
+    assert not mark.exists()
     assert "推送 1 个提交" in res.out, res.out
     published = victim.git("--git-dir", office, "show", f"main:tasks/2026/{tid}.yaml").stdout
     assert "甲的进展" in published and "乙的进展" in published
@@ -76,6 +76,7 @@ def test_hostile_code_in_the_ledger_never_runs_and_the_victims_change_lands(cler
     text = task.read_text(encoding="utf-8")
     assert "甲的第二次进展" in text and "乙的第二次进展" in text and "<<<<<<<" not in text
     assert not mark.exists()
+    assert " -I -c " in victim.git("config", "merge.taizhang.driver").stdout
 
 
 def test_check_reports_program_files_a_ledger_folder_and_executables(clerk: Clerk):
