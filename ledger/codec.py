@@ -169,6 +169,11 @@ def visible_bad_char(text: str) -> str | None:
     return bad_char(text.replace("\t", " ").replace("\n", " "))
 
 
+def printable(text: str) -> str:
+    """Text from git (a commit's author, subject, body) with its control characters shown as U+FFFD."""
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
 def _refuse_escaped_controls(value: Any, text: str) -> None:
     """The line check above sees the file's bytes; "\\u001b" written as an escape only shows decoded."""
     stack = [(value, None)]

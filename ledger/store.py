@@ -555,6 +555,8 @@ class Ledger:
             if not chunk:
                 continue
             sha, author, email, date, subject, body = chunk.split(sep, 5)
+            # Anyone who can push writes these: a terminal must not obey escapes in them.
+            author, email, subject, body = map(codec.printable, (author, email, subject, body))
             trailers = dict(re.findall(r"^(Taizhang-[\w-]+):\s*(.*)$", body, re.M))
             commits.append(Commit(sha, author, email, date, subject, body.strip(), trailers))
         return commits
@@ -658,6 +660,7 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)
         sha, parents, author, email, date, committed, subject, body = head.split(sep, 7)
+        author, email, subject, body = map(codec.printable, (author, email, subject, body))
         files = []
         for line in rest.strip("\n").splitlines():
             status, _, path = line.partition("\t")

@@ -146,10 +146,11 @@ def test_escaped_control_characters_are_refused_in_decoded_values(clerk: Clerk):
     path = clerk.cwd / f"tasks/2026/{tid}.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace(
         "title: 推进老旧小区改造", 'title: "\\u001b]0;pwned\\u0007\\u001b[31m推进"'), encoding="utf-8")
-    clerk.git("commit", "-qam", "改标题", "--no-verify")
+    clerk.git("commit", "-qam", "改标题\x1b]0;pwned\x07", "--no-verify")  # commit messages come from anyone too
     out = clerk.tz("check", code=1).out
     assert "含有控制字符 U+001B" in out
-    for args in (("list",), ("list", "--format", "csv"), ("show", tid), ("log",)):
+    for args in (("list",), ("list", "--format", "csv"), ("show", tid), ("log",), ("log", tid),
+                 ("log", "--format", "json"), ("review", "--since", "2026-01-01"), ("audit",)):
         res = clerk.tz(*args, code=None)
         assert "\x1b" not in res.out + res.err, args
     (clerk.cwd / "taizhang.yaml").write_text('org: "\\u001b[2J督查室"\n', encoding="utf-8")
