@@ -140,8 +140,10 @@ def _count(plain: dict | None, key: str) -> int:
     return len((plain or {}).get(key) or [])
 
 
-def review(entries: list[Entry], turned_red: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """The supervisor's digest of the given commits; turned_red comes from today's assessment."""
+def review(entries: list[Entry], turned_red: list[dict[str, Any]],
+           forged: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """The supervisor's digest of the given commits; turned_red comes from today's assessment,
+    `forged` names commits whose changes their Taizhang-Action does not allow (hand edits too)."""
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in REVIEW_KINDS}
 
     def item(kind: str, e: Entry, c: TaskChange | None, detail: str = "") -> None:
@@ -152,9 +154,10 @@ def review(entries: list[Entry], turned_red: list[dict[str, Any]]) -> dict[str, 
         })
 
     for e in entries:
-        if e.hand_edit:
+        if e.hand_edit or e.sha in forged:
             item("hand_edit", e, e.changes[0] if len(e.changes) == 1 else None,
-                 e.subject + (f"（{len(e.changes)} 个文件）" if len(e.changes) != 1 else ""))
+                 e.subject + (f"（{len(e.changes)} 个文件）" if len(e.changes) != 1 else "")
+                 + ("（改动与所记操作不符）" if e.sha in forged else ""))
         for c in e.changes:
             old, new = c.old or {}, c.new or {}
             if c.status == "A" and c.new:

@@ -103,7 +103,13 @@ def review(env: Env, since: str, until: str | None = None) -> dict:
             red.append({"task": task.id, "title": task.title, "who": task.lead_unit,
                         "when": first.isoformat() if first else None, "commit": None,
                         "detail": f"时限 {task.due}，已逾期 {rules.overdue_workdays(task, env.today, cal)} 个工作日"})
-    return audit.review(entries(env, since, until), sorted(red, key=lambda r: (r["when"] or "", r["task"])))
+    from . import forgery
+
+    found = entries(env, since, until)
+    # An undo is judged against a commit that may lie before --since: the audit checks those.
+    forged = frozenset(f.commit for f in forgery.findings([e for e in found if e.action != "undo"])
+                       if f.kind == "forged")
+    return audit.review(found, sorted(red, key=lambda r: (r["when"] or "", r["task"])), forged)
 
 
 def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[audit.Finding]:

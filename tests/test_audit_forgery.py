@@ -137,6 +137,8 @@ def test_audit_reports_hand_edits_under_forged_trailers(clerk: Clerk):
     assert [f for f in found if f["kind"] == "forged" and "due" in f["message"]]
     assert [f for f in found if f["kind"] == "forged" and "催办" in f["message"]]
     assert clerk.tz("audit", "--strict", code=1)
+    review = clerk.tz("review", "--since", "2026-01-01", "--format", "json").json()
+    assert any("改动与所记操作不符" in r["detail"] for r in review["hand_edit"])
 
 
 def test_a_deletion_or_a_forged_undo_is_reported(clerk: Clerk):
