@@ -7,25 +7,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import codec, store
+from .actions import field_label
 from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
 UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
-
-
-# What a clerk calls the fields that can clash; the key itself follows in brackets.
-FIELD_LABELS = {
-    "title": "名称", "description": "内容", "status": "状态", "source": "来源", "ref": "文号", "parent": "上级事项",
-    "lead_unit": "牵头单位", "units": "责任单位", "leader": "牵头领导", "contact": "联系人",
-    "assigned_on": "交办日期", "assign_due": "交办时限", "deadline_rule": "时限规则", "due": "办结时限",
-    "due_provisional": "暂定时限", "report_cycle": "报送周期", "milestones": "节点", "tags": "标签",
-    "done": "办结报告", "verification": "核验",
-}
-
-
-def field_label(key: str) -> str:
-    return f"{FIELD_LABELS[key]}（{key}）" if key in FIELD_LABELS else key
 
 
 class MergeConflict(Exception):
