@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import fcntl
 import os
 import shlex
 import sys
@@ -32,12 +32,6 @@ def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
 
 def driver_line() -> str:
     return _python_call(["merge-driver"], "%O %A %B %P")
-
-
-def setup_signature() -> str:
-    """What the marker holds: a new interpreter, checkout or hook text sets a clone up again."""
-    digest = hashlib.sha256((hook_text() + "\0" + driver_line()).encode("utf-8")).hexdigest()[:16]
-    return f"{SETUP_VERSION}:{digest}"
 
 
 def hook_text() -> str:
@@ -86,24 +80,31 @@ def ensure_setup(root: Path, warn=None) -> None:
     is set up again on its next command.
     """
     marker = root / ".git" / "taizhang" / "setup"
-    signature = setup_signature()
-    try:
-        if marker.read_text(encoding="utf-8") == signature:
-            return
-    except OSError:
-        pass
-    if not (root / ".git").is_dir():
+    if _marked(marker) or not (root / ".git").is_dir():
         return
-    message = install_hook(root)
-    if message and warn:
-        warn(message)
-    register_merge_driver(root)
-    tune_index(root)
-    attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
-    current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    if ATTRIBUTES not in current:
-        store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
-    store.atomic_write(marker, signature.encode())
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    # Several commands may start at once in a fresh or upgraded clone: one sets up, the others wait.
+    with open(marker.parent / "setup.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _marked(marker):
+            return
+        message = install_hook(root)
+        if message and warn:
+            warn(message)
+        register_merge_driver(root)
+        tune_index(root)
+        attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
+        current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+        if ATTRIBUTES not in current:
+            store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
+        store.atomic_write(marker, SETUP_VERSION.encode())
+
+
+def _marked(marker: Path) -> bool:
+    try:
+        return marker.read_text(encoding="utf-8") == SETUP_VERSION
+    except OSError:
+        return False
 
 
 def staged_problems(root: Path) -> list[Problem]:

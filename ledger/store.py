@@ -202,6 +202,7 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         finally:
             os.close(fd)
 
+
 def refuse_link(root: Path, rel: str, what: str) -> None:
     """Refuse to read `rel` when it or a folder on the way is a symbolic link: it could point anywhere."""
     path = root
