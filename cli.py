@@ -419,8 +419,6 @@ def check(
     ledger: LedgerOpt = None,
 ) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
-    from ledger import checks
-    from ledger.invariants import all_checks
     from ledger.render import rebuild_progress
 
     env = _env(ledger)
@@ -433,37 +431,9 @@ def check(
             print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
                   file=sys.stderr)
     else:
-        from ledger.errors import Problem
-        from ledger.invariants import ambiguity_problems
-        from ledger.store import symlinks_in_tasks
+        from ledger.safety import ledger_problems
 
-        links = symlinks_in_tasks(led.root)
-        problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
-        # never read through a link
-        loaded = {rel: v for rel, v in led.load_all(rebuild_progress()).items() if rel not in links}
-        basic = list(all_checks())
-        extra = []
-        if strict:
-            from ledger import workflow
-
-            extra = [*checks.STRICT, workflow.check_unknown_units(led.config)]
-        # A file version that passed the basic tier before (same stat, same schema and checks)
-        # is not validated again: jsonschema costs ~0.5 ms a file.
-        key = checks.fingerprint(basic)
-        trusted = led.trusted_stats()
-        passed = led.passed_checks(key)
-        skip = {rel for rel, st in trusted.items() if passed.get(rel) == st and rel in loaded}
-        problems += checks.run(led.root, loaded, basic, skip=skip, always=extra)
-        if strict:
-            for whole in checks.STRICT_LEDGER:
-                problems += whole(led.root, loaded)
-        for rel, value in loaded.items():
-            if rel not in skip and not isinstance(value, Exception):
-                problems += ambiguity_problems(rel, (led.root / rel).read_text(encoding="utf-8"))
-        bad = {p.path for p in problems}
-        led.save_passed_checks(key, {rel: st for rel, st in trusted.items()
-                                     if rel in loaded and rel not in bad and not isinstance(loaded[rel], Exception)})
-        problems.sort(key=lambda p: (p.path, p.line))
+        problems = ledger_problems(led, strict, rebuild_progress())
     for p in problems:
         _out(str(p))
     if problems:

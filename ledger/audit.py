@@ -140,8 +140,10 @@ def _count(plain: dict | None, key: str) -> int:
     return len((plain or {}).get(key) or [])
 
 
-def review(entries: list[Entry], turned_red: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    """The supervisor's digest of the given commits; turned_red comes from today's assessment."""
+def review(entries: list[Entry], turned_red: list[dict[str, Any]],
+           forged: frozenset[str] = frozenset()) -> dict[str, list[dict[str, Any]]]:
+    """The supervisor's digest of the given commits; turned_red comes from today's assessment,
+    `forged` names commits whose changes their Taizhang-Action does not allow (hand edits too)."""
     out: dict[str, list[dict[str, Any]]] = {k: [] for k in REVIEW_KINDS}
 
     def item(kind: str, e: Entry, c: TaskChange | None, detail: str = "") -> None:
@@ -152,9 +154,10 @@ def review(entries: list[Entry], turned_red: list[dict[str, Any]]) -> dict[str, 
         })
 
     for e in entries:
-        if e.hand_edit:
+        if e.hand_edit or e.sha in forged:
             item("hand_edit", e, e.changes[0] if len(e.changes) == 1 else None,
-                 e.subject + (f"（{len(e.changes)} 个文件）" if len(e.changes) != 1 else ""))
+                 e.subject + (f"（{len(e.changes)} 个文件）" if len(e.changes) != 1 else "")
+                 + ("（改动与所记操作不符）" if e.sha in forged else ""))
         for c in e.changes:
             old, new = c.old or {}, c.new or {}
             if c.status == "A" and c.new:
@@ -229,27 +232,41 @@ def _reopened(old: dict, new: dict) -> bool:
     return new.get("status") == "open" and any(ev.get("action") == "reopen" for ev in events)
 
 
-def findings(entries: list[Entry], strict: bool = False) -> list[Finding]:
-    """What is wrong in the history itself, commit by commit."""
+def guarded(each: Callable[[Entry], list[Finding]], entries: list[Entry]) -> list[Finding]:
+    """Run `each` on every commit; an error on one is a finding naming it, and the audit goes on."""
     out: list[Finding] = []
     for e in entries:
-        if e.hand_edit:
-            out.append(Finding("hand_edit", e.sha, ", ".join(c.path for c in e.changes) or None,
-                               f"手工修改（无 taizhang 记录）：{e.author} {e.date} “{e.subject}”", strict))
-        if e.action == "undo":
-            continue  # an undo is a recorded reversal of a recorded change
-        for c in e.changes:
-            if c.status == "D":
-                out.append(Finding("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
-                continue
-            if c.old is None or c.new is None:
-                continue
-            if c.old.get("status") == "closed" and c.old != c.new and not _reopened(c.old, c.new):
-                changed = "、".join(d["field"] for d in field_diff(c.old, c.new))
-                out.append(Finding("closed_changed", e.sha, c.path,
-                                   f"已销号事项未经退回重办就被修改（{changed}；{e.author} {e.date}）"))
-            for text in backdated(c.old, c.new, e.date[:10]):
-                out.append(Finding("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
+        try:
+            out.extend(each(e))
+        except Exception as exc:  # a hostile file must not stop the audit of every later commit
+            where = ", ".join(c.path for c in e.changes) or None
+            out.append(Finding("error", e.sha, where, f"审计该提交时出错（{type(exc).__name__}），请人工核查"))
+    return out
+
+
+def findings(entries: list[Entry], strict: bool = False) -> list[Finding]:
+    """What is wrong in the history itself, commit by commit."""
+    return guarded(lambda e: entry_findings(e, strict), entries)
+
+
+def entry_findings(e: Entry, strict: bool = False) -> list[Finding]:
+    out: list[Finding] = []
+    if e.hand_edit:
+        out.append(Finding("hand_edit", e.sha, ", ".join(c.path for c in e.changes) or None,
+                           f"手工修改（无 taizhang 记录）：{e.author} {e.date} “{e.subject}”", strict))
+    for c in e.changes:
+        if c.status == "D":
+            # An undo never deletes (adding is not undone): a deletion under any trailer is reported.
+            out.append(Finding("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
+            continue
+        if c.old is None or c.new is None or e.action == "undo":
+            continue  # forgery.undo_findings checks an undo against the commit it reverts
+        if c.old.get("status") == "closed" and c.old != c.new and not _reopened(c.old, c.new):
+            changed = "、".join(d["field"] for d in field_diff(c.old, c.new))
+            out.append(Finding("closed_changed", e.sha, c.path,
+                               f"已销号事项未经退回重办就被修改（{changed}；{e.author} {e.date}）"))
+        for text in backdated(c.old, c.new, e.date[:10]):
+            out.append(Finding("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
     return out
 
 

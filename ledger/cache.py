@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Collection
 
-# Bump when the cached form changes; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"5/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
+# Bump when the cached form or what a file may hold changes; a mismatch rebuilds the cache silently.
+CACHE_VERSION = f"6/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified within this window before we read it may have changed again within
 # the same mtime tick without its stat changing, so it is parsed again next time.
 RACY_NS = 2_000_000_000

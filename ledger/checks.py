@@ -9,7 +9,7 @@ from typing import Callable, Collection, Iterable
 
 from .codec import FormatError, key_line, task_from_plain
 from .errors import Problem
-from .model import STATUS_LABELS, Task
+from .model import STATUS_LABELS, Task, task_rel
 
 # A finding before it is placed on a line: (top-level key, message).
 Finding = tuple[str, str]
@@ -42,7 +42,7 @@ def check_schema(rel: str, plain: dict, task: Task) -> list[Finding]:
 
 
 def check_identity(rel: str, plain: dict, task: Task) -> list[Finding]:
-    expected = f"tasks/{task.id[:4]}/{task.id}.yaml"
+    expected = task_rel(task.id)
     if rel != expected:
         return [("id", f"编号 {task.id} 与文件位置不符，应在 {expected}")]
     return []

@@ -148,9 +148,11 @@ def load_yaml(data: bytes) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     try:
-        return _loader().load(text)
+        value = _loader().load(text)
     except FormatError:
         raise
+    except RecursionError:  # 500 nested brackets in a 1 KB file: refused, like any other bad file
+        raise FormatError("嵌套层数过多，拒绝读取") from None
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 1
@@ -158,6 +160,37 @@ def load_yaml(data: bytes) -> Any:
         raise FormatError(f"YAML 语法错误：{problem}", line) from None
     except YAMLError as e:
         raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
+    _refuse_escaped_controls(value, text)
+    return value
+
+
+def visible_bad_char(text: str) -> str | None:
+    """A control character a decoded value may not hold: tab and newline are text, the rest are not."""
+    return bad_char(text.replace("\t", " ").replace("\n", " "))
+
+
+def printable(text: str) -> str:
+    """Text from git (a commit's author, subject, body) with its control characters shown as U+FFFD."""
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
+def _refuse_escaped_controls(value: Any, text: str) -> None:
+    """The line check above sees the file's bytes; "\\u001b" written as an escape only shows decoded."""
+    stack = [(value, None)]
+    while stack:
+        item, top = stack.pop()
+        if isinstance(item, str):
+            ch = visible_bad_char(item)
+            if ch:
+                where = key_line(text, top) if top else 1
+                raise FormatError(f"{top + ' ' if top else ''}含有控制字符 {ch}（以转义写入）", where)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                key = top if top is not None or not isinstance(k, str) else k
+                stack.append((k, key))
+                stack.append((v, key))
+        elif isinstance(item, list):
+            stack.extend((v, top) for v in item)
 
 
 def key_line(text: str, key: str, default: int = 1) -> int:
@@ -192,6 +225,9 @@ def _str(value: Any, key: str) -> str:
         return ""
     if not isinstance(value, str):
         raise FormatError(f"{key} 应为文字，实际是 {value!r}（数字或 yes/no 等请加引号）")
+    ch = visible_bad_char(value)
+    if ch:  # a terminal would obey it when list, show or log print the value
+        raise FormatError(f"{key} 含有控制字符 {ch}")
     return value
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from . import codec, report
 from .context import Env
 from .errors import UsageError
-from .model import Task
+from .model import Task, misfiled
 
 Date = dt.date
 
@@ -32,15 +32,23 @@ def tasks_as_of(env: Env, day: Date) -> tuple[list[Task], str]:
     older: list[str] = []
     for path in then:
         plain = loaded.get(path) if path in same else None
+        if isinstance(plain, dict) and misfiled(path, plain.get("id")):
+            env.warn(f"警告：{misfiled(path, plain.get('id'))}（已跳过，请运行 taizhang check）")
+            continue
         if isinstance(plain, dict):
             tasks.append(codec.task_from_plain(plain))
         else:
             older.append(path)
     for path, data in zip(older, ledger.read_blobs([then[p] for p in older])):
         try:
-            tasks.append(codec.task_from_bytes(data))
+            task = codec.task_from_bytes(data)
         except codec.FormatError as e:
             env.warn(f"警告：{path}:{e.line}: {e.message}（{rev[:8]} 时的版本，已跳过）")
+            continue
+        if misfiled(path, task.id):
+            env.warn(f"警告：{misfiled(path, task.id)}（{rev[:8]} 时的版本，已跳过）")
+            continue
+        tasks.append(task)
     return tasks, f"git:{rev}"
 
 

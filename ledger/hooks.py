@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shlex
 import sys
@@ -10,17 +11,27 @@ from pathlib import Path
 from . import store
 from .errors import Problem
 
-SETUP_VERSION = "2"
+SETUP_VERSION = "3"
 HOOK_MARK = "# taizhang pre-commit hook"
 ATTRIBUTES = "tasks/**/*.yaml merge=taizhang\n"
 
 
 def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
-    """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args."""
+    """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args.
+
+    Git runs hooks and merge drivers in the ledger's top folder, and `python -c` would put that
+    folder first on sys.path: a cli.py or ledger/ committed to the ledger would run instead of
+    this taizhang. `-I` (isolated mode) leaves the current folder, PYTHONPATH and the user's site
+    out; the code's own folder is put on sys.path by absolute path.
+    """
     libdir = Path(__file__).resolve().parent.parent  # holds cli.py and ledger/, in a checkout or a wheel
-    code = code or f"import sys, cli; sys.exit(cli.main({args!r} + sys.argv[1:]))"
-    return (f"PYTHONPATH={shlex.quote(str(libdir))}${{PYTHONPATH:+:$PYTHONPATH}} "
-            f"exec {shlex.quote(sys.executable)} -c {shlex.quote(code)} {shell_args}").rstrip()
+    code = f"import sys; sys.path.insert(0, {str(libdir)!r}); " + (
+        code or f"import cli; sys.exit(cli.main({args!r} + sys.argv[1:]))")
+    return f"exec {shlex.quote(sys.executable)} -I -c {shlex.quote(code)} {shell_args}".rstrip()
+
+
+def driver_line() -> str:
+    return _python_call(["merge-driver"], "%O %A %B %P")
 
 
 def hook_text() -> str:
@@ -29,7 +40,7 @@ def hook_text() -> str:
         f"{HOOK_MARK}: a hand edit that breaks the ledger cannot be committed.\n"
         "# Installed by taizhang; it checks only the staged task files. Bypass knowingly: git commit --no-verify\n"
         # Straight to hook_main, not through the CLI: importing typer alone costs ~0.3 s.
-        f"{_python_call([], code='import sys; from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
+        f"{_python_call([], code='from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
     )
 
 
@@ -50,8 +61,7 @@ def install_hook(root: Path) -> str | None:
 def register_merge_driver(root: Path) -> None:
     """git config merge.taizhang.*: task files merge through taizhang, never with conflict markers."""
     store.git(root, "config", "merge.taizhang.name", "taizhang 事项文件合并")
-    store.git(root, "config", "merge.taizhang.driver",
-              _python_call(["merge-driver"], "%O %A %B %P"))
+    store.git(root, "config", "merge.taizhang.driver", driver_line())
 
 
 def tune_index(root: Path) -> None:
@@ -64,25 +74,37 @@ def tune_index(root: Path) -> None:
 
 
 def ensure_setup(root: Path, warn=None) -> None:
-    """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too."""
+    """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too.
+
+    A clone set up by an older taizhang (whose hook and driver a ledger's files could hijack)
+    is set up again on its next command.
+    """
     marker = root / ".git" / "taizhang" / "setup"
-    try:
-        if marker.read_text(encoding="utf-8") == SETUP_VERSION:
-            return
-    except OSError:
-        pass
-    if not (root / ".git").is_dir():
+    if _marked(marker) or not (root / ".git").is_dir():
         return
-    message = install_hook(root)
-    if message and warn:
-        warn(message)
-    register_merge_driver(root)
-    tune_index(root)
-    attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
-    current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    if ATTRIBUTES not in current:
-        store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
-    store.atomic_write(marker, SETUP_VERSION.encode())
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    # Several commands may start at once in a fresh or upgraded clone: one sets up, the others wait.
+    with open(marker.parent / "setup.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _marked(marker):
+            return
+        message = install_hook(root)
+        if message and warn:
+            warn(message)
+        register_merge_driver(root)
+        tune_index(root)
+        attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
+        current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+        if ATTRIBUTES not in current:
+            store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
+        store.atomic_write(marker, SETUP_VERSION.encode())
+
+
+def _marked(marker: Path) -> bool:
+    try:
+        return marker.read_text(encoding="utf-8") == SETUP_VERSION
+    except OSError:
+        return False
 
 
 def staged_problems(root: Path) -> list[Problem]:
@@ -107,6 +129,10 @@ def hook_main() -> int:
     except TaizhangError as e:
         print(f"错误：{e.line()}", file=sys.stderr)
         return e.exit_code
+    except Exception as e:  # a hook refuses in one line, never with a traceback
+        print(f"错误：taizhang 校验钩子无法检查暂存的文件（{type(e).__name__}）；"
+              "提交被拒绝，请运行 taizhang check 查看", file=sys.stderr)
+        return 3
     if problems:
         print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：", file=sys.stderr)
         for p in problems:

@@ -195,3 +195,15 @@ class Task:
 
 def format_id(year: int, seq: int) -> str:
     return f"{year}-{seq:04d}"
+
+
+def task_rel(task_id: str) -> str:
+    """Where the file of a task lives: its number decides its path, so one number is one file."""
+    return f"tasks/{task_id[:4]}/{task_id}.yaml"
+
+
+def misfiled(rel: str, task_id: object) -> str | None:
+    """Why the file at `rel` may not be taken for task `task_id` (a copy under another name), or None."""
+    if isinstance(task_id, str) and rel == task_rel(task_id):
+        return None
+    return f"{rel} 中的编号 {task_id} 与文件位置不符（应在 {task_rel(str(task_id))}），可能是冒充的副本"

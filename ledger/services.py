@@ -26,6 +26,7 @@ from .model import (
     Urge,
     Verification,
     format_id,
+    misfiled,
 )
 from .workdays import Calendar, Due, parse_date, parse_span
 
@@ -441,9 +442,14 @@ def load_tasks(
     progress: Callable[[int, int], None] | None = None,
     statuses: Iterable[str] | None = None,
     parent: str | None = None,
+    writing: bool = False,
 ) -> list[Task]:
-    """All readable tasks (or those in `statuses`, or under `parent`); a broken file is named on stderr."""
-    return [task for task, _ in _load_plain(env, progress, statuses, parent)]
+    """All readable tasks (or those in `statuses`, or under `parent`); a broken file is named on stderr.
+
+    A file whose number is not its path (a copy of another task) is skipped and named, or, for a
+    command about to write (`writing`), refuses it: it would overwrite the real task.
+    """
+    return [task for task, _ in _load_plain(env, progress, statuses, parent, writing)]
 
 
 def _load_plain(
@@ -451,6 +457,7 @@ def _load_plain(
     progress: Callable[[int, int], None] | None = None,
     statuses: Iterable[str] | None = None,
     parent: str | None = None,
+    writing: bool = False,
 ) -> list[tuple[Task, dict]]:
     """Each readable task with the plain form it was built from."""
     if progress is None:
@@ -464,6 +471,12 @@ def _load_plain(
         if isinstance(value, Exception):
             line = getattr(value, "line", 1)
             env.warn(f"警告：{rel}:{line}: {getattr(value, 'message', value)}（已跳过，请运行 taizhang check）")
+            continue
+        wrong = misfiled(rel, value.get("id"))
+        if wrong:
+            if writing:
+                raise LedgerError(f"{wrong}，本次不作任何修改", "请运行 taizhang check，删除或改正该文件后重试")
+            env.warn(f"警告：{wrong}（已跳过，请运行 taizhang check）")
             continue
         out.append((from_cache(value), value))
     return out
@@ -597,7 +610,7 @@ def recompute(env: Env) -> list[Task]:
     clerk = ledger.clerk(env.by)
     changed: list[Task] = []
     with ledger.locked():
-        for task in load_tasks(env):
+        for task in load_tasks(env, writing=True):
             if not task.due_provisional or task.status not in ("open", "reported", "suspended"):
                 continue
             due = _replay(task, cal)

@@ -17,7 +17,7 @@ from typing import Callable, Collection, Iterator
 from . import codec, fastyaml
 from .cache import TaskCache
 from .errors import LedgerError, UsageError
-from .model import ID_RE, Task
+from .model import ID_RE, Task, misfiled
 from .workdays import MAX_YEAR, MIN_YEAR, Calendar
 
 CONFIG_FILE = "taizhang.yaml"
@@ -68,6 +68,8 @@ def git(root: Path, *args: str, input: bytes | None = None, env: dict | None = N
     """Run git in the ledger; never through a shell, paths always after `--` by callers."""
     code, out, err = git_try(root, *args, input=input, env=env)
     if code != 0:
+        if disk_full(err):
+            raise LedgerError("磁盘空间已满，git 无法写入，本次变更未写入", "请清理磁盘后重试")
         lines = err.strip().splitlines()
         raise LedgerError(f"git {args[0]} 失败：{lines[-1] if lines else code}", "请检查台账的 git 仓库状态")
     return out
@@ -95,6 +97,11 @@ def unchecked_clone_error(root: Path, ref: str) -> LedgerError:
     branch = ref.split("/", 1)[-1]
     return LedgerError(f"{root} 是台账的克隆，但没有检出任何文件（台账在远程分支 {ref} 上，远程仓库的默认分支不是它）",
                        f"请运行 git -C {root} checkout {branch}")
+
+
+def disk_full(git_stderr: str) -> bool:
+    """Git's own words for a full disk (it says either, depending on where the write failed)."""
+    return "No space left" in git_stderr or "Out of diskspace" in git_stderr
 
 
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
@@ -228,6 +235,18 @@ def atomic_write_many(files: dict[Path, bytes]) -> None:
         finally:
             os.close(fd)
 
+
+def refuse_link(root: Path, rel: str, what: str) -> None:
+    """Refuse to read `rel` when it or a folder on the way is a symbolic link: it could point anywhere."""
+    path = root
+    for part in Path(rel).parts:
+        path = path / part
+        if os.path.islink(path):
+            shown = path.relative_to(root).as_posix()
+            raise LedgerError(f"{shown} 是符号链接，拒绝读取{what}",
+                              f"台账中的{what}必须是台账内的普通文件；请删除该链接（git rm {shown}）")
+
+
 def parse_task(data: bytes) -> Task:
     """A task file's Task: the fast reader for canonical files, the strict loader otherwise."""
     raw = fastyaml.parse(data)
@@ -260,6 +279,7 @@ class Ledger:
     def config(self) -> dict:
         if self._config is None:
             path = self.root / CONFIG_FILE
+            refuse_link(self.root, CONFIG_FILE, "台账设置")
             try:
                 raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
@@ -275,12 +295,14 @@ class Ledger:
         """calendar/YYYY.yaml: the office's holidays and make-up workdays for a year."""
         overrides: dict[int, tuple[list[dt.date], list[dt.date]]] = {}
         folder = self.root / CALENDAR_DIR
+        refuse_link(self.root, CALENDAR_DIR, "日历")
         if not folder.is_dir():
             return overrides
         for path in sorted(folder.glob("*.yaml")):
             m = re.fullmatch(r"(\d{4})\.yaml", path.name)
             if not m:
                 continue
+            refuse_link(self.root, f"{CALENDAR_DIR}/{path.name}", "日历")
             year = int(m.group(1))
             where = f"{CALENDAR_DIR}/{path.name}"
             if not MIN_YEAR <= year <= MAX_YEAR:
@@ -324,16 +346,21 @@ class Ledger:
         path = self.task_path(task_id)
         if path.is_symlink():
             raise UsageError(f"{self.rel(path)} 是符号链接，拒绝读取", "事项文件必须是台账内的普通文件；请删除该链接")
+        refuse_link(self.root, self.rel(path.parent), "事项")
         try:
             data = path.read_bytes()
         except FileNotFoundError:
             raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号") from None
         try:
-            return parse_task(data)
+            task = parse_task(data)
         except codec.FormatError as e:
             raise LedgerError(
                 f"{self.rel(path)}:{e.line}: {e.message}", "请修正该文件后重试（taizhang check 可列出所有问题）"
             ) from None
+        wrong = misfiled(self.rel(path), task.id)
+        if wrong:  # writing it back would move the copy over the real task
+            raise LedgerError(wrong, "请运行 taizhang check，改正该文件后重试")
+        return task
 
     def load_all(
         self,
@@ -346,6 +373,7 @@ class Ledger:
         With `statuses`, tasks in other states are left out (unreadable files never are);
         with `parent`, all but the tasks broken down from that one.
         """
+        refuse_link(self.root, TASKS_DIR, "事项")  # tasks/ pointing elsewhere would list someone else's tasks
         loaded = self.cache.load(self.root / TASKS_DIR, plain_task, progress, statuses, parent)
         return {f"{TASKS_DIR}/{rel}": v for rel, v in sorted(loaded.items())}
 
@@ -484,7 +512,7 @@ class Ledger:
             journal.unlink(missing_ok=True)
             if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
                 raise LedgerError("磁盘空间已满，本次变更未写入，原文件保持不变", "请清理磁盘后重试") from None
-            if isinstance(exc, LedgerError) and "No space left" in exc.message:
+            if isinstance(exc, LedgerError) and (disk_full(exc.message) or exc.message.startswith("磁盘空间已满")):
                 raise LedgerError("磁盘空间已满，git 无法提交，本次变更未写入", "请清理磁盘后重试") from None
             raise
         self._remember(files)
@@ -561,6 +589,8 @@ class Ledger:
             if not chunk:
                 continue
             sha, author, email, date, subject, body = chunk.split(sep, 5)
+            # Anyone who can push writes these: a terminal must not obey escapes in them.
+            author, email, subject, body = map(codec.printable, (author, email, subject, body))
             trailers = dict(re.findall(r"^(Taizhang-[\w-]+):\s*(.*)$", body, re.M))
             commits.append(Commit(sha, author, email, date, subject, body.strip(), trailers))
         return commits
@@ -664,6 +694,7 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)
         sha, parents, author, email, date, committed, subject, body = head.split(sep, 7)
+        author, email, subject, body = map(codec.printable, (author, email, subject, body))
         files = []
         for line in rest.strip("\n").splitlines():
             status, _, path = line.partition("\t")
@@ -763,6 +794,8 @@ def revert_commit(root: Path, sha: str, message: str, clerk: Clerk) -> str:
 
 def symlinks_in_tasks(root: Path) -> list[str]:
     """Symbolic links under tasks/: a task file must be a plain file inside the ledger."""
+    if (root / TASKS_DIR).is_symlink():
+        return [TASKS_DIR]
     found = []
     for dirpath, dirnames, filenames in os.walk(root / TASKS_DIR):
         for name in dirnames + filenames:

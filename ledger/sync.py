@@ -8,25 +8,12 @@ from dataclasses import dataclass, field
 
 from . import codec, store
 from . import remote as remote_
+from .actions import field_label
 from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
 UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
-
-
-# What a clerk calls the fields that can clash; the key itself follows in brackets.
-FIELD_LABELS = {
-    "title": "名称", "description": "内容", "status": "状态", "source": "来源", "ref": "文号", "parent": "上级事项",
-    "lead_unit": "牵头单位", "units": "责任单位", "leader": "牵头领导", "contact": "联系人",
-    "assigned_on": "交办日期", "assign_due": "交办时限", "deadline_rule": "时限规则", "due": "办结时限",
-    "due_provisional": "暂定时限", "report_cycle": "报送周期", "milestones": "节点", "tags": "标签",
-    "done": "办结报告", "verification": "核验",
-}
-
-
-def field_label(key: str) -> str:
-    return f"{FIELD_LABELS[key]}（{key}）" if key in FIELD_LABELS else key
 
 
 class MergeConflict(Exception):
@@ -77,6 +64,12 @@ PUSH_ATTEMPTS = 3  # another clerk may push between our fetch and our push
 
 class SyncConflict(TaizhangError):
     """Both sides changed the same field: the sync was undone, people have to decide. Exit 1."""
+
+    exit_code = 1
+
+
+class SyncRefused(TaizhangError):
+    """The remote's history was rewritten, or what would be pushed fails `check`: nothing changed. Exit 1."""
 
     exit_code = 1
 
@@ -233,6 +226,8 @@ def _conflict_line(root) -> str:
 def _git_or(root, args: list[str], message: str, hint: str, env: dict | None = None) -> str:
     code, out, err = store.git_try(root, *args, env=env)
     if code != 0:
+        if store.disk_full(err):
+            raise LedgerError("磁盘空间已满，git 无法写入，台账未改变", "请清理磁盘后再运行 taizhang sync")
         last = (err.strip().splitlines() or [str(code)])[-1]
         raise LedgerError(f"{message}（git：{last}）", hint)
     return out
@@ -263,9 +258,12 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
         result = SyncResult(remote, branch)
         tracking = f"refs/remotes/{remote}/{branch}"
         for _attempt in range(PUSH_ATTEMPTS):
+            previous = store.rev(root, tracking)
             _git_or(root, ["fetch", "-q", remote], f"无法从 {remote} 取回", "请检查网络和远程仓库地址后重试")
             head = store.rev(root, "HEAD")
             upstream = store.rev(root, tracking)
+            _refuse_rewritten(root, tracking, previous, upstream, f"{remote}/{branch}")
+            _warn_deletions(env, root, head, upstream, remote)
             local = store.rev_list(root, f"{upstream}..HEAD") if upstream else []
             incoming = store.rev_list(root, f"HEAD..{upstream}") if upstream else []
             if incoming and not local:
@@ -282,6 +280,7 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
             if not push or not local:
                 result.pending = len(local) if not push else 0
                 return result
+            _check_before_push(env, ledger, head)
             code, _, err = store.git_try(root, "push", "-q", "--set-upstream", remote, f"HEAD:refs/heads/{branch}")
             if code == 0:
                 result.sent = len(local)
@@ -317,3 +316,41 @@ def _rebase(root, head: str, base: str | None, upstream: str, mapping: dict[str,
             store.git_try(root, "rebase", "--abort")
         store.reset_hard(root, head)
         raise
+
+
+# -- what a remote from someone else must not slip in ---------------------------------------
+def _refuse_rewritten(root, tracking: str, previous: str | None, upstream: str | None, name: str) -> None:
+    """The remote's history only grows: a commit fetched before must still be in it (no `push -f`)."""
+    if previous is None or (upstream is not None and store.is_ancestor(root, previous, upstream)):
+        return
+    store.git(root, "update-ref", tracking, previous)  # so the next sync sees the same rewrite
+    raise SyncRefused(f"{name} 的历史被改写：此前取回的提交 {previous[:12]} 已不在其中（可能有人强制推送）",
+                      "同步已停止，台账未改变；请联系台账管理员核实服务器上的历史")
+
+
+def _warn_deletions(env, root, head: str | None, upstream: str | None, remote: str) -> None:
+    if not upstream:
+        return
+    spec = f"{head}..{upstream}" if head else upstream
+    out = store.git(root, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=\x1e%H", spec,
+                    "--", store.TASKS_DIR)
+    for chunk in out.split("\x1e")[1:]:
+        sha, *paths = [ln for ln in chunk.splitlines() if ln]
+        for path in paths:
+            env.warn(f"警告：{remote} 上的提交 {sha[:8]} 删除了事项文件 {path}；请运行 taizhang audit 核查")
+
+
+def _check_before_push(env, ledger, before: str | None) -> None:
+    """What is about to be published passes `check`; else nothing is pushed and HEAD is as before."""
+    from .safety import ledger_problems, tracked_code
+
+    problems = ledger_problems(ledger, code=False)
+    if problems:
+        if before:
+            store.reset_hard(ledger.root, before)
+        raise SyncRefused(f"同步后的台账未通过校验，未推送：{problems[0]}"
+                          + (f" 等 {len(problems)} 处" if len(problems) > 1 else ""),
+                          "台账已恢复到同步前；请运行 taizhang check 查看并改正后再同步")
+    odd = tracked_code(ledger.root)
+    if odd:
+        env.warn(f"警告：台账中有不应有的文件 {'、'.join(p.path for p in odd[:3])}；请运行 taizhang check 核查")

@@ -18,7 +18,29 @@ def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
             memo[data] = (codec.task_to_plain(codec.task_from_bytes(data)), None)
         except codec.FormatError as e:
             memo[data] = (None, f"第 {e.line} 行：{e.message}")
+        except Exception as e:  # any file in the history, however hostile, is one finding, not a crash
+            memo[data] = (None, f"无法解析（{type(e).__name__}）")
     return memo[data]
+
+
+def settings_history(root) -> list[tuple[str, str, str, object, object]]:
+    """(commit, author, date, settings before, settings after) for each commit that changed taizhang.yaml."""
+    sets = store.changesets(root, paths=(store.CONFIG_FILE,))
+    specs = [f"{cs.parents[0]}:{store.CONFIG_FILE}" for cs in sets if cs.parents]
+    specs += [f"{cs.sha}:{store.CONFIG_FILE}" for cs in sets]
+    blobs = store.read_blobs(root, specs)
+
+    def parsed(spec: str):
+        data = blobs.get(spec)
+        if data is None:
+            return None
+        try:
+            return codec.load_yaml(data)
+        except Exception:  # an unreadable version counts as the defaults
+            return {}
+
+    return [(cs.sha, cs.author, cs.date, parsed(f"{cs.parents[0]}:{store.CONFIG_FILE}") if cs.parents else None,
+             parsed(f"{cs.sha}:{store.CONFIG_FILE}")) for cs in sets]
 
 
 def entries(env: Env, since: str | None = None, until: str | None = None, paths=(store.TASKS_DIR,)) -> list[audit.Entry]:
@@ -81,13 +103,24 @@ def review(env: Env, since: str, until: str | None = None) -> dict:
             red.append({"task": task.id, "title": task.title, "who": task.lead_unit,
                         "when": first.isoformat() if first else None, "commit": None,
                         "detail": f"时限 {task.due}，已逾期 {rules.overdue_workdays(task, env.today, cal)} 个工作日"})
-    return audit.review(entries(env, since, until), sorted(red, key=lambda r: (r["when"] or "", r["task"])))
+    from . import forgery
+
+    found = entries(env, since, until)
+    # An undo is judged against a commit that may lie before --since: the audit checks those.
+    forged = frozenset(f.commit for f in forgery.findings([e for e in found if e.action != "undo"])
+                       if f.kind == "forged")
+    return audit.review(found, sorted(red, key=lambda r: (r["when"] or "", r["task"])), forged)
 
 
 def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[audit.Finding]:
     led = env.ledger()
     root = led.root
-    found = audit.findings(entries(env), strict)
+    from . import forgery
+
+    history = entries(env)
+    found = audit.findings(history, strict) + forgery.findings(history, strict)
+    settings = settings_history(root)
+    found += forgery.settings_findings(settings, strict)
     anchor = store.anchor_file(root)
     if anchor.exists():
         old = anchor.read_text(encoding="utf-8").strip()
@@ -95,10 +128,13 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
         if not head or not store.is_ancestor(root, old, head):
             found.append(audit.Finding("rewritten", old, None,
                                        f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
-    if led.config.get("require_signed"):
+    # Under --strict, a history that ever required signatures still does: one commit cannot turn it off.
+    once = strict and forgery.strictest(settings, "require_signed", False)
+    if led.config.get("require_signed") is True or once:
+        why = "require_signed: true" if led.config.get("require_signed") is True else "历史上曾设 require_signed: true"
         for sha in store.git(root, "rev-list", "HEAD").split():
             if not store.verify_commit(root, sha):
-                found.append(audit.Finding("unsigned", sha, None, "提交没有可验证的签名（require_signed: true）"))
+                found.append(audit.Finding("unsigned", sha, None, f"提交没有可验证的签名（{why}）"))
     if set_anchor and not any(f.fatal for f in found):
         head = store.rev(root, "HEAD")
         if head:

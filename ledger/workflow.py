@@ -66,7 +66,10 @@ def next_urge_seq(tasks: list[Task], prefix: str, year: int) -> int:
 
 def urge_template(env: Env, level: str) -> str:
     """The ledger's templates/urge_LEVEL.txt if there is one, else the shipped one."""
+    from .store import refuse_link
+
     name = f"urge_{level}.txt"
+    refuse_link(env.ledger().root, f"templates/{name}", "催办模板")  # a link could print /etc/shadow as a notice
     own = env.ledger().root / "templates" / name
     path = own if own.is_file() else Path(__file__).resolve().parent / "templates" / name
     try:
@@ -120,11 +123,12 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
     ledger = env.ledger()
     clerk = ledger.clerk(env.by)
     prefix = urge_prefix(env, level)
+    urge_template(env, level)  # a bad template is refused before anything is written
     cal, warn = ledger.calendar, warn_workdays(env)
     if task_id:
         task_id = resolve_id(task_id, env.today)
     with ledger.locked():
-        tasks = load_tasks(env)
+        tasks = load_tasks(env, writing=True)
         if task_id:
             targets = [ledger.read_task(task_id)]
         else:
@@ -376,7 +380,7 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
     task_id = resolve_id(task_id, env.today)
     with ledger.locked():
         top = 0
-        for t in load_tasks(env):
+        for t in load_tasks(env, writing=True):
             for n in t.notices:
                 m = _NUMBER_RE.match(n.number or "")
                 if m and m.group(1) == prefix and int(m.group(2)) == env.today.year:
