@@ -17,8 +17,18 @@ from . import pages, svg
 from .assets import CSS
 
 MANIFEST = ".taizhang-site.json"
-# Bump when a template changes, so the next build rewrites every page.
-SITE_VERSION = 1
+SITE_VERSION = 1  # of the manifest's format
+
+
+def _code_digest() -> str:
+    """The templates' own source: a new taizhang rewrites every page, an unchanged one none."""
+    h = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+CODE = _code_digest()
 ACTIVE = ("open", "reported", "suspended")
 
 
@@ -98,10 +108,8 @@ def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[A
     rows = {u.unit: u.as_json() for u in rep.units}
     out = {}
     for unit, tasks in members.items():
-        brief = [{k: t.get(k) for k in ("id", "title", "lead_unit", "due", "light", "overdue_workdays",
-                                        "status", "status_label")} for t in tasks]
-        inputs = (unit, brief, ranks.get(unit), rows.get(unit), len(ranks), base)
-        out[pages.unit_href(unit)] = (inputs, lambda u=unit, b=brief: pages.unit_page(
+        inputs = (unit, tasks, ranks.get(unit), rows.get(unit), len(ranks), base)
+        out[pages.unit_href(unit)] = (inputs, lambda u=unit, b=tasks: pages.unit_page(
             {**base, "rate_text": rate_text, "ranked": len(ranks)}, u, b, ranks.get(u), rows.get(u)))
     return out
 
@@ -121,20 +129,25 @@ def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = Fals
         "overdue.html": ([by_id[i] for i in d.overdue], lambda: pages.overdue_page(base, [by_id[i] for i in d.overdue])),
         **_unit_pages(d, base),
     }
-    task_inputs = {pages.task_href(t["id"]): (t, d.commits.get(t["id"], []), base) for t in d.tasks}
+    task_inputs = {}
+    for t in d.tasks:
+        # A finished task's page does not depend on the day, so it is not rewritten every day.
+        dated = {**base, "as_of": base["as_of"] if t["status"] in ACTIVE else ""}
+        task_inputs[pages.task_href(t["id"])] = (t["id"], d.identity[t["id"]], sitedata.judgement(d.assessed[t["id"]]),
+                                                 d.commits.get(t["id"], []), d.settings, dated)
     before: dict[str, str] = old.get("pages") or {}
-    prints = {p: _digest([SITE_VERSION, inputs]) for p, (inputs, _) in plan.items()}
-    prints.update({p: _digest([SITE_VERSION, inputs]) for p, inputs in task_inputs.items()})
+    prints = {p: _digest([CODE, d.settings, inputs]) for p, (inputs, _) in plan.items()}
+    prints.update({p: _digest([CODE, inputs]) for p, inputs in task_inputs.items()})
     stale = {p for p, fp in prints.items() if before.get(p) != fp or not (out / p).is_file()}
-    changed_tasks = [task_inputs[p][0]["id"] for p in task_inputs if p in stale]
+    changed_tasks = [task_inputs[p][0] for p in task_inputs if p in stale]
     lines = sitedata.timelines(env, d, changed_tasks)
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(stale):
         if path in plan:
             text = plan[path][1]()
         else:
-            fields = task_inputs[path][0]
-            text = pages.task_page(base, fields, lines.get(fields["id"], []))
+            task_id, dated = task_inputs[path][0], task_inputs[path][-1]
+            text = pages.task_page(dated, sitedata.page_fields(d, task_id), lines.get(task_id, []))
         _write(out / path, text)
     removed = 0
     for path in sorted(set(before) - set(prints)):

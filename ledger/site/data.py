@@ -8,9 +8,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import history, report, services, store, trail
+from .. import codec, history, report, services, store, trail
 from ..audit import diff_text, field_diff
 from ..context import Env
+from ..model import STATUS_LABELS
 from ..render import task_json
 from .labels import ACTION_LABELS
 from .public import is_public, public_marks, public_task, scrub
@@ -28,7 +29,9 @@ class SiteData:
     as_of: Date
     public: bool
     report: report.Report
-    tasks: list[dict[str, Any]]  # each task's fields as its page shows them, by number
+    tasks: list[dict[str, Any]]  # each task as the lists show it (brief), by number
+    assessed: dict[str, Any]  # task number → its Assessed, for the full fields of a page being written
+    identity: dict[str, str]  # task number → its file's blob id (or a digest of a file not committed)
     overdue: list[str]  # task numbers in `overdue`'s order
     commits: dict[str, list[str]]  # task number → the commits that touched its file, oldest first
     settings: str  # digest of what besides the task files changes the numbers (config, calendar)
@@ -43,6 +46,36 @@ def _settings_digest(led) -> str:
     return h.hexdigest()
 
 
+def brief(a, public: bool) -> dict[str, Any]:
+    t = a.task
+    return {"id": t.id, "title": scrub(t.title) if public else t.title, "lead_unit": t.lead_unit,
+            "units": list(t.units), "due": t.due.isoformat() if t.due else None, "light": a.light,
+            "overdue_workdays": a.overdue_workdays, "status": t.status, "status_label": STATUS_LABELS[t.status]}
+
+
+def judgement(a) -> list[Any]:
+    """What the day makes of a task, besides its file: a page changes when one of these does."""
+    return [a.light, a.overdue_workdays, a.workdays_left, a.expected_percent, a.progress_lag,
+            [code for code, _ in a.light_reasons]]
+
+
+def page_fields(data: SiteData, task_id: str) -> dict[str, Any]:
+    """Every field of a task as its page shows it (narrowed to the public ones on the public site)."""
+    fields = task_json(data.assessed[task_id])  # units under their directory names: history.build folded aliases
+    return public_task(fields) if data.public else fields
+
+
+def _identities(led, source: str, tasks: list) -> dict[str, str]:
+    # The blob id stands for the file's whole content at no cost; only a file with uncommitted
+    # edits is digested from its fields.
+    blobs = led.tree_blobs(source[4:]) if source.startswith("git:") and source != "git:none" else led.clean_blobs()
+    out = {}
+    for t in tasks:
+        sha = blobs.get(led.rel(led.task_path(t.id)))
+        out[t.id] = sha or hashlib.sha1(repr(codec.task_to_plain(t)).encode("utf-8")).hexdigest()
+    return out
+
+
 def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
     """Everything the pages need, read and checked before the first file is written."""
     led = env.ledger()
@@ -54,10 +87,6 @@ def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
     cal, warn, lag = led.calendar, services.warn_workdays(env), services.lag_points(env)
     # The pages judge each task as `show` does (with 序时进度), on the same tasks the report counted.
     assessed = [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
-    tasks = []
-    for a in assessed:
-        fields = task_json(a)  # units under their directory names: history.build folded aliases
-        tasks.append(public_task(fields) if public else fields)
     commits: dict[str, list[str]] = {}
     day = rep.as_of.isoformat()
     for cs in store.changesets(led.root):
@@ -66,9 +95,9 @@ def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
         for f in cs.files:
             if f.path.endswith(".yaml"):
                 commits.setdefault(f.path.rsplit("/", 1)[-1].removesuffix(".yaml"), []).append(cs.sha)
-    return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, tasks,
-                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led),
-                    keep)
+    return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
+                    {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
+                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led), keep)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -125,7 +154,8 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
     """
     led = env.ledger()
     head = led.head()
-    first = store.git(led.root, "log", "--reverse", "--format=%ad", "--date=short", "HEAD").split("\n", 1)[0] \
+    # The earliest author date, not the first commit's: changes may be recorded as of earlier days.
+    first = min(store.git(led.root, "log", "--format=%ad", "--date=short", "HEAD").split(), default="") \
         if head else ""
     months = month_ends(data.as_of, Date.fromisoformat(first) if first else None)
     current = f"{data.as_of.year}-{data.as_of.month:02d}"

@@ -12,6 +12,8 @@ from ..report import TOTAL_LABELS
 from .assets import SEARCH_JS
 from .labels import FIELD_LABELS, RECORD_LABELS, UNIT_COLUMNS, value_text
 
+# What a leader looks for first on a task page; the remaining fields follow in the file's order.
+FIRST_FIELDS = ("id", "title", "status_label", "light", "overdue_workdays", "workdays_left", "due", "lead_unit", "units")
 LIGHT_CLASS = {"red": "red", "yellow": "yellow", "green": "green"}
 
 
@@ -38,7 +40,8 @@ def layout(title: str, body: str, *, org: str, as_of: str, depth: int, public: b
         f'<header><div class="org">{e(org)}</div><h1>{e(title)}</h1>'
         f'<nav><a href="{up}index.html">总览</a><a href="{up}overdue.html">逾期事项</a></nav></header>'
         f'<main>{body}</main>'
-        f'<footer>{kind} · 数据截至 <span id="as-of">{e(as_of)}</span> · 由 taizhang site 生成</footer>'
+        f'<footer>{kind}{f" · 数据截至 <span id={chr(34)}as-of{chr(34)}>{e(as_of)}</span>" if as_of else ""}'
+        ' · 由 taizhang site 生成</footer>'
         '</body></html>\n'
     )
 
@@ -73,9 +76,19 @@ def task_rows(tasks: list[dict[str, Any]], up: str, with_unit: bool = True) -> l
 TASK_HEAD = ("编号", "事项", "牵头单位", "时限", "灯色", "逾期工作日", "状态")
 
 
-def _totals(totals: dict[str, int], rate: str) -> str:
+# Counts of internal records (催办/督办) stay off the public pages.
+INTERNAL_COUNTS = frozenset(("urged", "urges"))
+
+
+def _columns(public: bool) -> list[tuple[str, str]]:
+    return [(k, label) for k, label in UNIT_COLUMNS if not (public and k in INTERNAL_COUNTS)]
+
+
+def _totals(totals: dict[str, int], rate: str, public: bool) -> str:
     cards = [f'<div class="card"><div class="n" data-rate="overall">{e(rate)}</div><div class="k">按期办结率</div></div>']
     for key, label in TOTAL_LABELS.items():
+        if public and key in INTERNAL_COUNTS:
+            continue
         cards.append(f'<div class="card"><div class="n" data-total="{e(key)}">{e(totals.get(key, 0))}</div>'
                      f'<div class="k">{e(label)}</div></div>')
     return f'<div class="cards">{"".join(cards)}</div>'
@@ -87,15 +100,15 @@ def _lights(counts: dict[str, int]) -> str:
         for k in ("red", "yellow", "green")) + "</p>"
 
 
-def _unit_table(units: list[dict[str, Any]], rate_text) -> str:
+def _unit_table(units: list[dict[str, Any]], rate_text, public: bool) -> str:
     rows = []
     for u in units:
         cells = "".join(
             f'<td class="num" data-field="{k}">{e(rate_text(u[k]) if k == "on_time_rate" else u[k])}</td>'
-            for k, _ in UNIT_COLUMNS)
+            for k, _ in _columns(public))
         rows.append(f'<tr data-unit="{e(u["unit"])}"><td><a href="{unit_href(u["unit"])}">{e(u["unit"])}</a></td>'
                     f'{cells}</tr>')
-    return _table(["单位", *(label for _, label in UNIT_COLUMNS)], rows)
+    return _table(["单位", *(label for _, label in _columns(public))], rows)
 
 
 def _ranking(ranking: list[dict[str, Any]] | None, rate_text, up: str = "") -> str:
@@ -120,14 +133,14 @@ def overview(ctx: dict[str, Any]) -> str:
     rate_text = ctx["rate_text"]
     index = json.dumps(ctx["search"], ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     body = "".join([
-        _section(f"{ctx['report_title']}（截至 {ctx['as_of']}）", _totals(ctx["totals"], ctx["rate"]), "totals"),
+        _section(f"{ctx['report_title']}（截至 {ctx['as_of']}）", _totals(ctx["totals"], ctx["rate"], ctx["public"]), "totals"),
         _section("查找事项", '<input id="search" type="search" placeholder="输入编号（如 2026-0042 或 42）或标题中的词" '
                  'autocomplete="off" aria-label="查找事项"><ul id="results"></ul>'
                  f'<script type="application/json" id="search-index">{index}</script><script>{SEARCH_JS}</script>',
                  "find"),
         _section("预警灯（未办结事项）", _lights(ctx["lights"]) + ctx["light_chart"], "lights"),
         _section("月度趋势（按各月末的台账重算，与月度通报一致）", _trend(ctx["trend"], ctx["trend_chart"]), "trend"),
-        _section("各单位本月情况", _unit_table(ctx["units"], rate_text), "units"),
+        _section("各单位本月情况", _unit_table(ctx["units"], rate_text, ctx["public"]), "units"),
         _section("单位排名（按期办结率）", _ranking(ctx["ranking"], rate_text), "ranking"),
     ])
     return layout(ctx["title"], body, org=ctx["org"], as_of=ctx["as_of"], depth=0, public=ctx["public"])
@@ -149,8 +162,7 @@ def unit_page(ctx: dict[str, Any], unit: str, tasks: list[dict[str, Any]], rank:
     if rank:
         facts += [("排名", f'{rank["rank"]} / {ctx["ranked"]}'), ("按期办结率", rate_text(rank["on_time_rate"]))]
     if row:
-        facts += [(label, rate_text(row[k]) if k == "on_time_rate" else row[k]) for k, label in UNIT_COLUMNS
-                  if k != "on_time_rate"]
+        facts += [(label, row[k]) for k, label in _columns(ctx["public"]) if k != "on_time_rate"]
     dl = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in facts)
     body = _section("概况", f'<dl class="fields">{dl}</dl>', "facts") + _section(
         f"承办事项 {len(tasks)} 件", _table(TASK_HEAD, task_rows(tasks, "../")), "tasks")
@@ -166,7 +178,9 @@ def _records(items: list[dict[str, Any]]) -> str:
 def task_page(ctx: dict[str, Any], fields: dict[str, Any], timeline: list[dict[str, Any]]) -> str:
     """Every field of the task, its records as tables, and the timeline of its changes from git."""
     plain, records = [], []
-    for key, value in fields.items():
+    first = [k for k in FIRST_FIELDS if k in fields]
+    for key in [*first, *(k for k in fields if k not in first and k != "schema_version")]:
+        value = fields[key]
         label = FIELD_LABELS.get(key, key)
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
             records.append(_section(f"{label}（{len(value)}）", _records(value), key))
