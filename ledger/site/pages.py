@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from html import escape
 from typing import Any, Iterable
 
 from ..model import LIGHT_LABELS
@@ -26,8 +25,12 @@ def task_href(task_id: str) -> str:
     return f"tasks/{task_id}.html"
 
 
+# html.escape's five replaces as one translate: a task page escapes a few hundred values, 10,000 pages millions.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
 def e(value: Any) -> str:
-    return escape(str(value), quote=True)
+    return (value if type(value) is str else str(value)).translate(_ESCAPES)
 
 
 def layout(title: str, body: str, *, org: str, as_of: str, depth: int, public: bool) -> str:
