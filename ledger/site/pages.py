@@ -145,6 +145,8 @@ def overview(ctx: dict[str, Any]) -> str:
         _section("月度趋势（按各月末的台账重算，与月度通报一致）", _trend(ctx["trend"], ctx["trend_chart"]), "trend"),
         _section("各单位本月情况", _unit_table(ctx["units"], rate_text, ctx["public"]), "units"),
         _section("单位排名（按期办结率）", _ranking(ctx["ranking"], rate_text), "ranking"),
+        _section("全部单位（牵头或参与的事项数）", '<p class="unit-list">' + "　".join(
+            f'<a href="{unit_href(u)}">{e(u)}</a> {n}' for u, n in ctx["all_units"]) + "</p>", "all-units"),
     ])
     return layout(ctx["title"], body, org=ctx["org"], as_of=ctx["as_of"], depth=0, public=ctx["public"])
 
