@@ -127,8 +127,7 @@ def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[A
     return out
 
 
-def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = False,
-          progress: Callable[[str], None] | None = None) -> Built:
+def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = False) -> Built:
     """Write the site into `out`; nothing is written unless the ledger was read without error."""
     old = _read_manifest(out)
     d = sitedata.gather(env, public, as_of_given)
