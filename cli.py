@@ -608,6 +608,23 @@ def report_unit(
     _emit_report(rep, fmt, output, f"{unit}-督查事项-{rep.end}.{fmt.value}", env)
 
 
+@app.command()
+def site(
+    output: Annotated[str, typer.Option("-o", "--output", help="网页写入的目录（新目录、空目录或上次生成的网页目录）", metavar="DIR")],
+    public: Annotated[bool, typer.Option("--public", help="公开版：只含 taizhang.yaml 中 public 标明的来源或标签（默认民生实事），不含人名、电话、内部说明和约谈问责记录")] = False,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+) -> None:
+    """生成给领导看的静态网页（总览、各单位、各事项、逾期清单、离线查找），只重写有变化的页面。"""
+    from pathlib import Path
+
+    from ledger.site.build import build
+
+    built = build(_env(ledger, as_of), Path(output), public=public, as_of_given=as_of is not None)
+    _out(f"已生成网页：{built.folder / 'index.html'}（共 {built.pages} 个文件，本次更新 {built.written} 个"
+         + (f"，删除 {built.removed} 个" if built.removed else "") + "）")
+
+
 @app.command("export")
 def export(
     fmt: Annotated[ExportFmt, typer.Option("--format", help="xlsx、csv（带 BOM，Excel 可直接打开）、json（同 list --format json）")] = ExportFmt.xlsx,

@@ -68,7 +68,9 @@ def period_for(kind: str, env: Env, month: str | None, as_of_given: bool) -> tup
 
 
 def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = False,
-          unit: str | None = None, ranking: bool = True, since: str | None = None) -> report.Report:
+          unit: str | None = None, ranking: bool = True, since: str | None = None,
+          keep=None) -> report.Report:
+    """The report as `report` prints it; `keep(task)` narrows the tasks (the public site's selection)."""
     from .services import warn_workdays
     from .workdays import parse_date
 
@@ -80,6 +82,8 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
     from .workflow import units_directory
 
     tasks, source = tasks_as_of(env, judged)
+    if keep is not None:
+        tasks = [t for t in tasks if keep(t)]
     ledger = env.ledger()
     canonical = units_directory(ledger.config).canonical
     if canonical:

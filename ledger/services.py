@@ -564,7 +564,12 @@ def query(env: Env, f: Filter) -> list[Assessed]:
 
 
 def overdue(env: Env) -> list[Assessed]:
-    found = query(env, Filter(statuses=["open", "reported"], overdue=True))
+    return overdue_order(query(env, Filter(statuses=["open", "reported"], overdue=True)))
+
+
+def overdue_order(items: Iterable[Assessed]) -> list[Assessed]:
+    """The overdue ones among `items` as `overdue` lists them: longest overdue first, then by number."""
+    found = [a for a in items if a.task.status in ("open", "reported") and a.overdue_workdays > 0]
     return sorted(found, key=lambda a: (-a.overdue_workdays, a.task.id))
 
 

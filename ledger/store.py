@@ -653,6 +653,9 @@ def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
 class FileChange:
     status: str  # A, M, D
     path: str
+    # Blob ids before and after ("" when absent): reading by id costs git no tree walk per file.
+    old_blob: str = ""
+    new_blob: str = ""
 
 
 @dataclass(frozen=True)
@@ -684,7 +687,7 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
         return []
     sep, start = "\x1f", "\x1e"
     fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
-    args = ["log", "--reverse", "--no-renames", "--name-status", "-m", "--first-parent", f"--format={fmt}"]
+    args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m", "--first-parent", f"--format={fmt}"]
     if since:
         args.append(f"--since={since}")
     if until:
@@ -697,9 +700,11 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
         author, email, subject, body = map(codec.printable, (author, email, subject, body))
         files = []
         for line in rest.strip("\n").splitlines():
-            status, _, path = line.partition("\t")
-            if path:
-                files.append(FileChange(status[:1], path))
+            meta, _, path = line.partition("\t")
+            fields = meta.split()  # :old_mode new_mode old_blob new_blob status
+            if path and len(fields) == 5:
+                old_blob, new_blob = (b if b.strip("0") else "" for b in fields[2:4])
+                files.append(FileChange(fields[4][:1], path, old_blob, new_blob))
         trailers: dict[str, list[str]] = {}
         for k, v in re.findall(r"^(Taizhang-[\w-]+):[ \t]*(.*)$", body, re.M):
             trailers.setdefault(k, []).append(v.strip())

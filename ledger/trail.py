@@ -15,7 +15,7 @@ def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
         return None, None
     if data not in memo:
         try:
-            memo[data] = (codec.task_to_plain(codec.task_from_bytes(data)), None)
+            memo[data] = (store.plain_task(data), None)  # the fast reader for canonical files
         except codec.FormatError as e:
             memo[data] = (None, f"第 {e.line} 行：{e.message}")
         except Exception as e:  # any file in the history, however hostile, is one finding, not a crash
@@ -54,14 +54,15 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
         until=f"{until_d.isoformat()} 23:59:59" if until_d else None,
         paths=tuple(paths),
     )
+    # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
     specs = []
     for cs in sets:
         for f in cs.files:
-            if f.status != "A" and cs.parents:
-                specs.append(f"{cs.parents[0]}:{f.path}")
-            if f.status != "D":
-                specs.append(f"{cs.sha}:{f.path}")
-    blobs = store.read_blobs(root, specs)
+            if f.status != "A" and cs.parents and f.old_blob:
+                specs.append(f.old_blob)
+            if f.status != "D" and f.new_blob:
+                specs.append(f.new_blob)
+    blobs = store.read_blobs(root, list(dict.fromkeys(specs)))
     memo: dict = {}
     out = []
     for cs in sets:
@@ -69,8 +70,8 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
         for f in cs.files:
             if not f.path.endswith(".yaml") or "/." in f.path:
                 continue
-            old, old_err = _parse(blobs.get(f"{cs.parents[0]}:{f.path}") if cs.parents else None, memo)
-            new, new_err = _parse(blobs.get(f"{cs.sha}:{f.path}"), memo)
+            old, old_err = _parse(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
+            new, new_err = _parse(blobs.get(f.new_blob) if f.status != "D" else None, memo)
             e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
         if e.changes:
             out.append(e)

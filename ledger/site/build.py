@@ -1,0 +1,174 @@
+"""Build the site into a folder, rewriting only the pages whose inputs changed since the last build."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..context import Env
+from ..errors import UsageError
+from ..report import overall_rate, rate_text
+from . import data as sitedata
+from . import pages, svg
+from .assets import CSS
+
+MANIFEST = ".taizhang-site.json"
+SITE_VERSION = 1  # of the manifest's format
+
+
+def _code_digest() -> str:
+    """The templates' own source: a new taizhang rewrites every page, an unchanged one none."""
+    h = hashlib.sha1()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+CODE = _code_digest()
+ACTIVE = ("open", "reported", "suspended")
+
+
+@dataclass
+class Built:
+    folder: Path
+    pages: int
+    written: int
+    removed: int
+
+
+def _digest(value: Any) -> str:
+    # repr of plain lists, dicts (built in a fixed order), strings and numbers is stable and ~3× cheaper than JSON.
+    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()
+
+
+def _existing(out: Path) -> set[str]:
+    """Every file under `out` as a relative POSIX path: one walk instead of a stat per page."""
+    found = set()
+    for folder, _, names in os.walk(out):
+        rel = os.path.relpath(folder, out).replace(os.sep, "/")
+        found.update(n if rel == "." else f"{rel}/{n}" for n in names)
+    return found
+
+
+def _read_manifest(out: Path) -> dict[str, Any]:
+    """The previous build's manifest; refuses a folder that is not a site this command built."""
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out} 已存在且不是目录", "请用 -o 指定一个目录")
+    path = out / MANIFEST
+    if not path.is_file():
+        if out.is_dir() and any(out.iterdir()):
+            raise UsageError(f"{out} 不是空目录，也不是 taizhang site 生成的网页目录",
+                             "请指定一个新目录或空目录，以免覆盖其他文件")
+        return {}
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged manifest only costs a full rebuild
+    return found if isinstance(found, dict) and found.get("version") == SITE_VERSION else {}
+
+
+def _write(path: Path, text: str) -> None:
+    # No fsync: the site is rebuilt from the ledger at any time, and 10,000 fsyncs cost seconds.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _lights(tasks: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(("red", "yellow", "green"), 0)
+    for t in tasks:
+        if t.get("status") in ACTIVE and t.get("light") in counts:
+            counts[t["light"]] += 1
+    return counts
+
+
+def _overview_ctx(d: sitedata.SiteData, trend: list[dict[str, Any]], base: dict[str, Any]) -> dict[str, Any]:
+    rep = d.report
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for t in d.tasks:
+        by_unit.setdefault(t["lead_unit"], []).append(t)
+    bars = sorted(((u, pages.unit_href(u), _lights(ts)) for u, ts in by_unit.items()),
+                  key=lambda r: (-r[2]["red"], -r[2]["yellow"], -sum(r[2].values()), r[0]))
+    bars = [b for b in bars if sum(b[2].values())]
+    held: dict[str, int] = {}
+    for t in d.tasks:
+        for u in dict.fromkeys([t["lead_unit"], *(t.get("units") or [])]):
+            held[u] = held.get(u, 0) + 1
+    labels = {"open": "月末在办", "overdue": "月末逾期未办结", "closed": "当月核验销号"}
+    return {
+        **base, "title": ("民生实事办理进展" if d.public else "督查督办驾驶舱"), "report_title": rep.title,
+        "totals": rep.totals, "rate": rate_text(overall_rate(rep)), "lights": _lights(d.tasks),
+        "light_chart": svg.light_bars(bars), "trend": trend,
+        "trend_chart": svg.trend_lines([p["month"] for p in trend],
+                                       {k: [p[k] for p in trend] for k in labels}, labels),
+        "units": [u.as_json() for u in rep.units], "ranking": rep.ranking,
+        "search": sitedata.search_index(d, pages.task_href), "all_units": sorted(held.items()),
+    }
+
+
+def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[Any, Callable[[], str]]]:
+    rep = d.report
+    members: dict[str, list[dict[str, Any]]] = {}
+    for t in d.tasks:
+        for u in dict.fromkeys([t["lead_unit"], *(t.get("units") or [])]):
+            members.setdefault(u, []).append(t)
+    ranks = {r["unit"]: r for r in rep.ranking or []}
+    rows = {u.unit: u.as_json() for u in rep.units}
+    out = {}
+    for unit, tasks in members.items():
+        inputs = (unit, tasks, ranks.get(unit), rows.get(unit), len(ranks), base)
+        out[pages.unit_href(unit)] = (inputs, lambda u=unit, b=tasks: pages.unit_page(
+            {**base, "rate_text": rate_text, "ranked": len(ranks)}, u, b, ranks.get(u), rows.get(u)))
+    return out
+
+
+def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = False) -> Built:
+    """Write the site into `out`; nothing is written unless the ledger was read without error."""
+    old = _read_manifest(out)
+    d = sitedata.gather(env, public, as_of_given)
+    trend, trend_cache = sitedata.trend(env, d, old.get("trend") or {})
+    base = {"org": d.org, "as_of": d.as_of.isoformat(), "public": public}
+    by_id = {t["id"]: t for t in d.tasks}
+    overview = _overview_ctx(d, trend, base)
+    plan: dict[str, tuple[Any, Callable[[], str]]] = {
+        "site.css": (CSS, lambda: CSS),
+        "index.html": (overview, lambda: pages.overview({**overview, "rate_text": rate_text})),
+        "overdue.html": ([by_id[i] for i in d.overdue], lambda: pages.overdue_page(base, [by_id[i] for i in d.overdue])),
+        **_unit_pages(d, base),
+    }
+    task_inputs = {}
+    for t in d.tasks:
+        # A finished task's page does not depend on the day, so it is not rewritten every day.
+        dated = {**base, "as_of": base["as_of"] if t["status"] in ACTIVE else ""}
+        task_inputs[pages.task_href(t["id"])] = (t["id"], d.identity[t["id"]], sitedata.judgement(d.assessed[t["id"]]),
+                                                 d.commits.get(t["id"], []), d.settings, dated)
+    before: dict[str, str] = old.get("pages") or {}
+    prints = {p: _digest([CODE, d.settings, inputs]) for p, (inputs, _) in plan.items()}
+    prints.update({p: _digest([CODE, inputs]) for p, inputs in task_inputs.items()})
+    present = _existing(out) if before else set()
+    stale = {p for p, fp in prints.items() if before.get(p) != fp or p not in present}
+    changed_tasks = [task_inputs[p][0] for p in task_inputs if p in stale]
+    lines = sitedata.timelines(env, d, changed_tasks)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted(stale):
+        if path in plan:
+            text = plan[path][1]()
+        else:
+            task_id, dated = task_inputs[path][0], task_inputs[path][-1]
+            text = pages.task_page(dated, sitedata.page_fields(d, task_id), lines.get(task_id, []))
+        _write(out / path, text)
+    removed = 0
+    for path in sorted(set(before) - set(prints)):
+        target = out / path
+        if target.is_file() and target.resolve().is_relative_to(out.resolve()):
+            target.unlink()
+            removed += 1
+    _write(out / MANIFEST, json.dumps({"generator": "taizhang site", "version": SITE_VERSION, "public": public,
+                                      "pages": prints, "trend": trend_cache}, ensure_ascii=False, indent=0))
+    return Built(out, len(prints), len(stale), removed)
+

@@ -1,0 +1,183 @@
+"""What the site shows, read from the ledger: the month's report, the trend, tasks and their git timelines."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .. import codec, history, report, services, store, trail
+from ..audit import diff_text, field_diff
+from ..context import Env
+from ..model import STATUS_LABELS
+from ..render import task_json
+from .labels import ACTION_LABELS
+from .public import is_public, public_marks, public_task, scrub
+
+Date = dt.date
+TREND_MONTHS = 12
+# Actions whose commits the public timeline lists; urges, 约谈, 问责 and the like stay internal.
+PUBLIC_ACTIONS = frozenset(("add", "progress", "done", "close", "reopen", "cancel", "extend", "suspend", "resume",
+                            "milestone", "import", "recompute"))
+
+
+@dataclass
+class SiteData:
+    org: str
+    as_of: Date
+    public: bool
+    report: report.Report
+    tasks: list[dict[str, Any]]  # each task as the lists show it (brief), by number
+    assessed: dict[str, Any]  # task number → its Assessed, for the full fields of a page being written
+    identity: dict[str, str]  # task number → its file's blob id (or a digest of a file not committed)
+    overdue: list[str]  # task numbers in `overdue`'s order
+    commits: dict[str, list[str]]  # task number → the commits that touched its file, oldest first
+    settings: str  # digest of what besides the task files changes the numbers (config, calendar)
+    keep: Callable | None = None
+
+
+def _settings_digest(led) -> str:
+    h = hashlib.sha1()
+    for path in [led.root / store.CONFIG_FILE, *sorted((led.root / store.CALENDAR_DIR).glob("*.yaml"))]:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def brief(a, public: bool) -> dict[str, Any]:
+    t = a.task
+    return {"id": t.id, "title": scrub(t.title) if public else t.title, "lead_unit": t.lead_unit,
+            "units": list(t.units), "due": t.due.isoformat() if t.due else None, "light": a.light,
+            "overdue_workdays": a.overdue_workdays, "status": t.status, "status_label": STATUS_LABELS[t.status]}
+
+
+def judgement(a) -> list[Any]:
+    """What the day makes of a task, besides its file: a page changes when one of these does."""
+    return [a.light, a.overdue_workdays, a.workdays_left, a.expected_percent, a.progress_lag,
+            [code for code, _ in a.light_reasons]]
+
+
+def page_fields(data: SiteData, task_id: str) -> dict[str, Any]:
+    """Every field of a task as its page shows it (narrowed to the public ones on the public site)."""
+    fields = task_json(data.assessed[task_id])  # units under their directory names: history.build folded aliases
+    return public_task(fields) if data.public else fields
+
+
+def _identities(led, source: str, tasks: list) -> dict[str, str]:
+    # The blob id stands for the file's whole content at no cost; only a file with uncommitted
+    # edits is digested from its fields.
+    blobs = led.tree_blobs(source[4:]) if source.startswith("git:") and source != "git:none" else led.clean_blobs()
+    out = {}
+    for t in tasks:
+        sha = blobs.get(f"{store.TASKS_DIR}/{t.id[:4]}/{t.id}.yaml")  # Ledger.task_path, without pathlib's cost
+        out[t.id] = sha or hashlib.sha1(repr(codec.task_to_plain(t)).encode("utf-8")).hexdigest()
+    return out
+
+
+def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
+    """Everything the pages need, read and checked before the first file is written."""
+    led = env.ledger()
+    keep = None
+    if public:
+        marks = public_marks(led.config)
+        keep = lambda t: is_public(t, marks)  # noqa: E731
+    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
+    cal, warn, lag = led.calendar, services.warn_workdays(env), services.lag_points(env)
+    # The pages judge each task as `show` does (with 序时进度), on the same tasks the report counted.
+    assessed = [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
+    commits: dict[str, list[str]] = {}
+    day = rep.as_of.isoformat()
+    for cs in store.changesets(led.root):
+        if cs.date[:10] > day:
+            continue
+        for f in cs.files:
+            if f.path.endswith(".yaml"):
+                commits.setdefault(f.path.rsplit("/", 1)[-1].removesuffix(".yaml"), []).append(cs.sha)
+    return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
+                    {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
+                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led), keep)
+
+
+def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Every change of the given tasks read from git (trail.entries): who, when, what, which fields."""
+    if not ids:
+        return {}
+    led = env.ledger()
+    wanted = set(ids)
+    # A few pages: ask git about their files only; many: one pass over the whole history is cheaper.
+    paths = tuple(led.rel(led.task_path(i)) for i in ids) if len(ids) <= 50 else (store.TASKS_DIR,)
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    day = data.as_of.isoformat()
+    for e in trail.entries(env, paths=paths):
+        if e.date[:10] > day:
+            continue
+        for c in e.changes:
+            if c.task_id not in wanted:
+                continue
+            if data.public:
+                if e.action in PUBLIC_ACTIONS:
+                    out[c.task_id].append({"date": e.date[:10], "what": ACTION_LABELS.get(e.action, e.action)})
+                continue
+            out[c.task_id].append({
+                "date": e.date[:16].replace("T", " "), "author": e.author,
+                "what": e.subject if e.action else f"手工修改：{e.subject}",
+                "fields": [diff_text(d) for d in field_diff(c.old, c.new)],
+            })
+    return out
+
+
+def month_ends(as_of: Date, first_day: Date | None) -> list[str]:
+    """The months of the trend: up to TREND_MONTHS ending with as_of's, none before the ledger began."""
+    months = []
+    y, m = as_of.year, as_of.month
+    for _ in range(TREND_MONTHS):
+        end = Date(y, m, _calendar.monthrange(y, m)[1])
+        if first_day is not None and end < first_day:
+            break
+        months.append(f"{y}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return months[::-1]
+
+
+def trend_point(month: str, rep: report.Report) -> dict[str, Any]:
+    return {"month": month, "open": rep.totals["open"], "overdue": rep.totals["overdue"],
+            "closed": rep.totals["closed"]}
+
+
+def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Open / overdue / closed at each month's end as `report monthly --month` gives them.
+
+    A past month's numbers depend only on the commit the ledger stood at on its last day and on
+    the settings; they are kept in the manifest under that key and rebuilt only when it changes.
+    """
+    led = env.ledger()
+    head = led.head()
+    # The earliest author date, not the first commit's: changes may be recorded as of earlier days.
+    first = min(store.git(led.root, "log", "--format=%ad", "--date=short", "HEAD").split(), default="") \
+        if head else ""
+    months = month_ends(data.as_of, Date.fromisoformat(first) if first else None)
+    current = f"{data.as_of.year}-{data.as_of.month:02d}"
+    points, kept = [], {}
+    for month in months:
+        if month == current:
+            points.append(trend_point(month, data.report))
+            continue
+        rev = led.revision_at(report.month_period(month)[1])
+        key = f"{month}:{rev}:{data.settings}:{data.public}"
+        # At HEAD the files are read, uncommitted edits included: never cached.
+        if key in cache and rev != head:
+            point = cache[key]
+        else:
+            point = trend_point(month, history.build(env, "monthly", month=month, as_of_given=True,
+                                                     ranking=False, keep=data.keep))
+        if rev != head:
+            kept[key] = point
+        points.append(point)
+    return points, kept
+
+
+def search_index(data: SiteData, href: Callable[[str], str]) -> list[list[str]]:
+    return [[t["id"], scrub(t["title"]) if data.public else t["title"], href(t["id"]), t["lead_unit"]]
+            for t in data.tasks]
