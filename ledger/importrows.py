@@ -103,7 +103,8 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
         assigned_on=assigned_on, assigned_on_unknown=not known, registered_on=ctx.today, due=deadline.due,
         report_cycle=deadline.cycle, deadline_basis=f"原表：{deadline.phrase}" if deadline.phrase else "",
         tags=list(dict.fromkeys(tags)),
-        progress=[Progress(on or ctx.today, text if on else UNDATED + text, ctx.clerk) for on, text in entries],
+        progress=sorted((Progress(on or ctx.today, text if on else UNDATED + text, ctx.clerk) for on, text in entries),
+                        key=lambda p: p.on),
     )
     _apply_status(task, status, status_note, ctx)
     if not problems:

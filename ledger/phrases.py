@@ -52,9 +52,9 @@ def _compact(value: Any) -> str:
 def parse_deadline(value: Any, ref_year: int) -> Deadline:
     """A deadline cell: a date, a recurring phrase (cycle, no date) or 长期 (neither). Raises DateProblem."""
     if isinstance(value, str):
-        s = _SUFFIX.sub("", _compact(value)).rstrip("。.")
+        s = _SUFFIX.sub("", re.sub(r"(?:报送|推进|调度|通报|一次)+$", "", _compact(value).rstrip("。.")))
         for pattern, cycle in RECURRING:
-            if re.fullmatch(pattern + r"(?:报送|推进|调度|通报)?", s):
+            if re.fullmatch(pattern, s):
                 return Deadline(None, cycle, _compact(value))
         if s in NO_DEADLINE or any(re.fullmatch(p, s) for p in RECURRING_LONG):
             return Deadline(None, "", _compact(value))

@@ -257,6 +257,7 @@ def read_csv(path: Path, limits: Limits) -> list[list[Any]]:
             old = csv.field_size_limit(limits.cell_chars + 1)
             try:
                 reader = csv.reader(f, delimiter=delimiter, strict=True)
+                start = 1  # the line a record starts on: an open quote runs on to the end of the file
                 for row in reader:
                     if len(rows) >= limits.rows:
                         raise too_big(f"{name} 超过 {limits.rows} 行", "rows", limits)
@@ -266,12 +267,13 @@ def read_csv(path: Path, limits: Limits) -> list[list[Any]]:
                         raise too_big(f"{name} 第 {reader.line_num} 行有一个单元格超过 {limits.cell_chars} 字",
                                       "cell_chars", limits)
                     rows.append(row)
+                    start = reader.line_num + 1
             except csv.Error as e:
-                line = reader.line_num
+                line = start
                 if "field larger" in str(e):
                     raise too_big(f"{name} 第 {line} 行起有一个单元格超过 {limits.cell_chars} 字",
                                   "cell_chars", limits) from None
-                raise UsageError(f"{name} 第 {line} 行 CSV 格式不对（引号没有成对？）",
+                raise UsageError(f"{name} 第 {line} 行起 CSV 格式不对（引号没有成对？）",
                                  "请用 Excel 打开后另存为“CSV UTF-8”") from None
             finally:
                 csv.field_size_limit(old)
