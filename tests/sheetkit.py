@@ -33,16 +33,21 @@ def city_sheet(path: Path, n: int) -> None:
     wb.save(path)
 
 
+def titled(ws, name: str, title: str, note: str, last_col: str):
+    """A sheet as offices start it: a title row and a note row, each merged across the table."""
+    ws.title = name
+    ws["A1"], ws["A2"] = title, note
+    ws.merge_cells(f"A1:{last_col}1")
+    ws.merge_cells(f"A2:{last_col}2")
+    return ws
+
+
 def office_workbook(path: Path) -> None:
     """An office's whole workbook: title rows, three sheets, status and progress columns, sections and subtotals."""
     from openpyxl import Workbook
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "重点工作"
-    ws["A1"] = "2026年市政府重点工作督查台账"
-    ws.merge_cells("A1:J1")
-    ws["A2"] = "填报单位：市政府督查室"
+    ws = titled(wb.active, "重点工作", "2026年市政府重点工作督查台账", "填报单位：市政府督查室", "J")
     ws.append(["序号", "工作任务", "牵头单位", "责任单位", "完成时限", "完成情况", "进展情况", "9月进展", "10月进展", "备用列"])
     rows = [
         ["一、经济发展类"] + [None] * 9,  # row 4: section (merged across below)
@@ -133,7 +138,7 @@ def _xlsx(path: Path, sheet: bytes | list[bytes], strings: bytes | list[bytes] =
 
 
 def merge_bomb(path: Path) -> None:
-    """5 KB that merges A3:XFD1048576: filling the merge would touch 17 billion cells."""
+    """2 KB that merges A3:XFD1048576: filling the merge would touch 17 billion cells."""
     _xlsx(path, (_SHEET_HEAD + '</sheetData><mergeCells count="1"><mergeCell ref="A3:XFD1048576"/>'
                  '</mergeCells></worksheet>').encode())
 

@@ -9,6 +9,7 @@ import json
 import subprocess
 
 import pytest
+import sheetkit
 from openpyxl import Workbook, load_workbook
 
 import cli
@@ -45,12 +46,8 @@ def tasks(root) -> dict:
 def office_workbook(path):
     """A 台账 as a 督查室 keeps it: a merged title row, a note row, synonyms, a merged unit column."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "重点工作"
-    ws["A1"] = "2026年市政府重点工作任务督查台账"
-    ws.merge_cells("A1:I1")
-    ws["A2"] = "填报单位：市政府督查室　　　　填报日期：2026年3月"
-    ws.merge_cells("A2:I2")
+    ws = sheetkit.titled(wb.active, "重点工作", "2026年市政府重点工作任务督查台账",
+                         "填报单位：市政府督查室　　　　填报日期：2026年3月", "I")
     ws.append(["序号", "工作任务", "牵头单位", "配合单位", "分管领导", "完成时限", "联系人", "交办日期", "备注"])
     ws.append([1, "推进老旧小区改造\n完成120个小区", "市住建局", "市财政局、市自然资源局", "李副市长",
                "2026年10月底", "张三", dt.datetime(2026, 3, 2), "民生实事"])
