@@ -13,6 +13,7 @@ from . import codec, importrows, phrases, sheets, tabular
 from .context import Env
 from .errors import UsageError
 from .model import Task, format_id
+from .workdays import MAX_YEAR, MIN_YEAR
 
 Date = dt.date
 
@@ -39,6 +40,7 @@ class SheetPlan:
     blank: int = 0
     skipped: list[str] = field(default_factory=list)  # section / subtotal rows, with their row numbers
     notes: list[str] = field(default_factory=list)
+    prose_rows: list[int] = field(default_factory=list)  # 完成情况 cells that are no status, kept as progress
 
 
 @dataclass
@@ -59,14 +61,6 @@ class Plan:
     new_units: list[str] = field(default_factory=list)  # --new-unit: names joining the directory
     new_config: dict | None = None
 
-    @property
-    def mapping(self) -> tabular.Mapping:
-        return next(s.mapping for s in self.sheets if s.mapping is not None)
-
-    @property
-    def skipped_blank(self) -> int:
-        return sum(s.blank for s in self.sheets)
-
 
 _DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d*$", re.I)
 
@@ -78,6 +72,8 @@ def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = Non
     from .workflow import units_directory
 
     opts = options or Options(new_unit=new_unit)
+    if opts.year is not None and not MIN_YEAR <= opts.year <= MAX_YEAR:
+        raise UsageError(f"--year 超出范围：{opts.year}", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间")
     led = env.ledger()
     directory = units_directory(led.config)
     limits = sheets.limits_from(led.config.get("import_limits"), opts.limits)
@@ -120,8 +116,8 @@ def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = Non
 def _plan_sheet(result: Plan, sp: SheetPlan, sheet: sheets.Sheet, mapping: tabular.Mapping,
                 ctx: importrows.SheetContext, directory, new_unit: bool, several: bool, tick) -> None:
     section = ""
-    status_header = next((tabular.norm_header(mapping.headers[j]) for j, f in mapping.columns.items()
-                          if f == "status"), "")
+    strict = any(f == "status" and tabular.norm_header(mapping.headers[j]) == "状态" for j, f in mapping.columns.items())
+    ctx = dataclasses.replace(ctx, strict_status=strict)
     for i, row in enumerate(sheet.rows[mapping.header_row:]):
         tick(i)
         n = mapping.header_row + 1 + i
@@ -144,10 +140,10 @@ def _plan_sheet(result: Plan, sp: SheetPlan, sheet: sheets.Sheet, mapping: tabul
             if kind[0] == "section":
                 section = tabular.section_tag(kind[1])
             continue
-        values["status_header"] = status_header
         row_ctx = dataclasses.replace(ctx, tags=[*ctx.tags, section] if section else ctx.tags)
+        notes: list[str] = []
         try:
-            task = importrows.build(values, months, row_ctx)
+            task = importrows.build(values, months, row_ctx, notes)
             problems = _canonical_units(task, directory, new_unit, result.new_units)
         except importrows.RowError as e:
             problems = e.args[0]
@@ -157,6 +153,8 @@ def _plan_sheet(result: Plan, sp: SheetPlan, sheet: sheets.Sheet, mapping: tabul
         else:
             sp.tasks += 1
             result.tasks.append((n, task))
+            if notes:
+                sp.prose_rows.append(n)
 
 
 def _canonical_units(task: Task, directory, new_unit: bool, added: list[str]) -> list[str]:
@@ -194,6 +192,7 @@ class Counts:
     reported: int = 0
     closed: int = 0
     cancelled: int = 0
+    suspended: int = 0
     ongoing: int = 0  # 长期: no deadline, no cycle
     cyclic: int = 0
     assigned_unknown: int = 0
@@ -206,6 +205,7 @@ def counts(result: Plan, today: Date) -> Counts:
         c.reported += t.status == "reported"
         c.closed += t.status == "closed"
         c.cancelled += t.status == "cancelled"
+        c.suspended += t.status == "suspended"
         c.ongoing += t.due is None and not t.report_cycle
         c.cyclic += bool(t.report_cycle)
         c.assigned_unknown += t.assigned_on_unknown

@@ -39,13 +39,15 @@ def mapping_lines(result: Plan) -> list[str]:
         out.append(f"{name}共 {m.header_row + body} 行：" + "，".join(parts))
         if sp.skipped:
             out.append("  跳过：" + "；".join(sp.skipped))
+        if sp.prose_rows:
+            out.append("  状态列写的不是状态词，事项记为在办、原文记为一条进展：第 " + "、".join(map(str, sp.prose_rows)) + " 行")
     return out
 
 
 def summary(result: Plan, today: dt.date) -> str:
     c = counts(result, today)
     detail = [(c.overdue, "到达即逾期"), (c.assigned_unknown, "交办日期不详"), (c.reported, "已完成待核验"),
-              (c.closed, "已销号"), (c.cancelled, "已撤销"), (c.ongoing, "长期"), (c.cyclic, "按周期报送")]
+              (c.closed, "已销号"), (c.cancelled, "已撤销"), (c.suspended, "暂缓"), (c.ongoing, "长期"), (c.cyclic, "按周期报送")]
     inner = "，".join(f"{label} {n} 行" for n, label in detail if n)
     return (f"可导入 {len(result.tasks)} 行" + (f"（其中{inner}）" if inner else "")
             + f"，有问题 {len({(p.sheet, p.row) for p in result.problems})} 行")

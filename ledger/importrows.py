@@ -25,6 +25,7 @@ class SheetContext:
     ref_year: int  # for dates written without a year
     assigned_on: Date | None = None  # --assigned-on
     closed_as_verified: bool = False
+    strict_status: bool = False  # a 状态 column holds status words only; 完成情况 may hold prose
     tags: list[str] = field(default_factory=list)  # the sheet's name, the section's name
 
 
@@ -42,8 +43,10 @@ def text_of(v: Any) -> str:
     return str(v).strip()
 
 
-def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any]], ctx: SheetContext) -> Task:
-    """The row's task (with a placeholder ID), or RowError with every problem found in it."""
+def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any]], ctx: SheetContext,
+          notes: list[str] | None = None) -> Task:
+    """The row's task (with a placeholder ID), or RowError with every problem found in it.
+    `notes` gets "prose" when a 完成情况 cell held words that are no status (kept as progress)."""
     problems: list[str] = []
 
     def text(fld: str, what: str, required: bool = False, multiline: bool = False) -> str:
@@ -79,7 +82,7 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
     else:
         problems.append("没有办结时限列")
     entries = _progress(values, months, year, ctx, problems)
-    status, status_note = _status(values, entries, problems)
+    status, status_note = _status(values, entries, problems, ctx.strict_status)
     known = assigned_on is not None
     if assigned_on is None:
         # Last year's sheet carries no 交办日期: the day is unknown, not today. The earliest day the
@@ -96,6 +99,8 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
             problems.append(f"进展日期 {on} 早于交办日期 {assigned_on}")
     source, ref = _source(text("source", "来源"), text("ref", "文号"), ctx.kinds)
     tags = [t for t in [*tabular.split_units(values.get("tags")), *ctx.tags] if t]
+    if any(codec.bad_char(t) for t in tags):
+        problems.append("标签（或工作表名、分类行）中含有控制字符")
     task = Task(
         id=format_id(ctx.today.year, 1), title=title, lead_unit=lead, units=units, leader=text("leader", "牵头领导"),
         contact=text("contact", "责任人"), source=source, ref=ref,
@@ -106,6 +111,10 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
         progress=sorted((Progress(on or ctx.today, text if on else UNDATED + text, ctx.clerk) for on, text in entries),
                         key=lambda p: p.on),
     )
+    if status == "prose":
+        status = "open"
+        if notes is not None:
+            notes.append("prose")
     _apply_status(task, status, status_note, ctx)
     if not problems:
         plain = codec.task_to_plain(task)
@@ -136,17 +145,17 @@ def _progress(values, months, year: int, ctx: SheetContext, problems: list[str])
     return out
 
 
-def _status(values, entries, problems: list[str]) -> tuple[str, str]:
-    """(open | done | cancelled, the cell's words); words that are no status become a progress entry."""
+def _status(values, entries, problems: list[str], strict: bool) -> tuple[str, str]:
+    """(open | done | cancelled | suspended, the cell's words); words that are no status become progress."""
     cell = values.get("status")
     status, rest = phrases.status_of(cell)
     if status is None:
-        if values.get("status_header") == "状态":
+        if strict:
             problems.append(f"看不懂的状态“{text_of(cell)}”（可写 已完成、进行中、已撤销 等）")
             return "open", ""
-        status, rest = "open", ""
+        status, rest = "prose", ""
         entries.append((None, text_of(cell).replace("\n", " ")))  # a 完成情况 written as prose
-    elif rest and status != "cancelled":
+    elif rest and status not in ("cancelled", "suspended"):
         entries.append((None, rest.replace("\n", " ")))
     return status, text_of(cell)
 
@@ -159,9 +168,10 @@ def _apply_status(task: Task, status: str, words: str, ctx: SheetContext) -> Non
         if ctx.closed_as_verified:
             task.verification = Verification(ctx.today, ctx.clerk, "document", note + "，导入时记为已核验", ctx.clerk)
             task.status = "closed"
-    elif status == "cancelled":
-        task.events.append(Event(ctx.today, "cancel", words, ctx.clerk))
-        task.status = "cancelled"
+    elif status in ("cancelled", "suspended"):
+        action = {"cancelled": "cancel", "suspended": "suspend"}[status]
+        task.events.append(Event(ctx.today, action, words, ctx.clerk))
+        task.status = status
 
 
 def _source(raw_source: str, ref: str, kinds) -> tuple[str, str]:

@@ -117,6 +117,7 @@ def _date_of(s: str, ref_year: int, value: Any) -> Date:
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     "done": ("已完成", "已办结", "完成", "办结", "已销号", "销号", "已落实", "已结", "已办理", "待核验", "已报办结"),
     "cancelled": ("已撤销", "撤销", "取消", "已取消", "终止", "已终止", "不再办理"),
+    "suspended": ("暂缓", "已暂缓", "暂缓办理", "暂缓执行"),
     "open": ("进行中", "推进中", "未完成", "正在推进", "正在办理", "办理中", "在办", "未办结", "序时推进",
              "按序时推进", "持续推进", "未开始", "逾期", "已逾期"),
 }
@@ -124,7 +125,7 @@ _STATUS_INDEX = {w: k for k, words in STATUS_WORDS.items() for w in words}
 
 
 def status_of(value: Any) -> tuple[str | None, str]:
-    """(done | cancelled | open, the rest of the cell) for a status cell; (None, text) when unknown.
+    """(done | cancelled | suspended | open, the rest of the cell) for a status cell; (None, text) when unknown.
 
     An empty cell is open. A cell that starts with a status word and goes on ("已完成。已通过验收")
     gives that status, and the rest is kept as progress.

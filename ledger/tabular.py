@@ -43,7 +43,7 @@ FIELD_LABELS = {
 MULTI = ("progress", "progress_month", "ignore")
 _UNIT_SPLIT = re.compile(r"[、，,；;\s/]+")
 _SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部类篇章])")
-SUBTOTAL_WORDS = ("合计", "小计", "总计", "共计", "累计")
+SUBTOTAL_WORDS = ("合计", "小计", "总计", "共计")
 
 
 def norm_header(value: Any) -> str:
@@ -133,7 +133,7 @@ def row_kind(row: list[Any], mapping: Mapping) -> tuple[str, str] | None:
     if not texts:
         return None
     compact = [t.replace(" ", "") for t in texts]
-    if any(t in SUBTOTAL_WORDS or re.fullmatch(r"(?:" + "|".join(SUBTOTAL_WORDS) + r")[:：]?.{0,12}", t)
+    if any(t in SUBTOTAL_WORDS or re.fullmatch(r"(?:" + "|".join(SUBTOTAL_WORDS) + r")[:：].{0,12}", t)
            for t in compact[:3]):
         return "subtotal", texts[0]
     cells = {f: row[j] for j, f in mapping.columns.items() if j < len(row) and f != "ignore"}

@@ -58,7 +58,8 @@ def test_office_workbook_every_row_and_column_accounted_for(ledger, run, h, tmp_
                  "跳过：第 4 行“一、经济发展类”（分类行）；第 9 行“小计”（合计行）；第 10 行“二、民生保障类”（分类行）；第 17 行“合计”（合计行）",
                  "工作表“领导批示”表头在第 2 行", "  承办单位 → 牵头单位", "  办理时限 → 办结时限", "  批示日期 → 交办日期",
                  "  批示领导 → 牵头领导", "  批示内容摘要 → 事项", "  具体内容 → 事项说明", "  办理情况 → 办理状态",
-                 "工作表“领导批示”共 4 行：表头及以上 2 行，事项 2 行", "工作表“填表说明”前 15 行中找不到表头，未导入（2 行）",
+                 "工作表“领导批示”共 4 行：表头及以上 2 行，事项 2 行",
+                 "  状态列写的不是状态词，事项记为在办、原文记为一条进展：第 4 行", "工作表“填表说明”前 15 行中找不到表头，未导入（2 行）",
                  "可导入 11 行（其中到达即逾期 1 行，交办日期不详 2 行，已完成待核验 3 行，已撤销 2 行，长期 2 行，按周期报送 2 行），有问题 0 行（试运行，未导入）"):
         assert line in out, line
     assert h.commit_count(ledger) == before
@@ -148,6 +149,7 @@ def test_refused_import_leaves_nothing(ledger, refuse, tmp_path):
     refuse(ledger, "import", str(path), "--assigned-on", "2026-02-30")
     refuse(ledger, "import", str(path), "--limit", "rows")
     refuse(ledger, "import", str(path), "--limit", "rows=0", via="sh")
+    refuse(ledger, "import", str(path), "--year", "99999")
 
 
 def test_undo_of_an_import_is_one_revert_and_numbers_stay_used(ledger, run, refuse, h, tmp_path):
@@ -187,7 +189,7 @@ def test_deadline_phrases(text, due, cycle):
 @pytest.mark.parametrize("cell, status, rest", [
     ("已完成", "done", ""), ("已办结", "done", ""), ("完成", "done", ""), ("已撤销", "cancelled", ""),
     ("取消", "cancelled", ""), ("进行中", "open", ""), ("推进中", "open", ""), ("未完成", "open", ""), ("", "open", ""),
-    (None, "open", ""), ("已完成。已通过验收", "done", "已通过验收"), ("暂缓", None, "暂缓"),
+    (None, "open", ""), ("已完成。已通过验收", "done", "已通过验收"), ("暂缓", "suspended", ""), ("待定", None, "待定"),
 ])
 def test_status_words(cell, status, rest):
     assert phrases.status_of(cell) == (status, rest)
@@ -205,9 +207,14 @@ def test_progress_cells_split_at_dates():
 
 def test_unknown_status_in_a_status_column_is_named_with_its_row(ledger, run, tmp_path):
     path = tmp_path / "t.xlsx"
-    _plain_sheet(path, [("甲", "市财政局", "2026-12-31", "暂缓")], header=("工作任务", "牵头单位", "完成时限", "状态"))
+    _plain_sheet(path, [("甲", "市财政局", "2026-12-31", "待定"), ("乙", "市财政局", "2026-12-31", "暂缓")],
+                 header=("工作任务", "牵头单位", "完成时限", "状态"))
     res = run("import", str(path), "--dry-run", code=1)
-    assert "t.xlsx: 第 2 行：看不懂的状态“暂缓”" in res.out
+    assert "t.xlsx: 第 2 行：看不懂的状态“待定”" in res.out and "第 3 行" not in res.out
+    run("import", str(path), "--skip-bad")
+    t = tasks(ledger)["2026-0001"]
+    assert (t.title, t.status, t.events[-1].action, t.events[-1].reason) == ("乙", "suspended", "suspend", "暂缓")
+    run("check")
 
 
 def test_headers_offices_use():
