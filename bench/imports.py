@@ -27,6 +27,8 @@ HOSTILE = (
     ("2 KB 的 xlsx 合并 A3:XFD1048576", "merge.xlsx", sheetkit.merge_bomb),
     ("zip 炸弹（工作表解压 200 MB）", "zip.xlsx", sheetkit.zip_bomb),
     ("共享字符串炸弹（解压 100 MB）", "sst.xlsx", sheetkit.shared_strings_bomb),
+    ("120 万条极短的共享字符串", "strings.xlsx", sheetkit.many_strings),
+    ("样式表炸弹（80 万个单元格格式）", "styles.xlsx", sheetkit.styles_bomb),
     ("CSV 单元格 200 KiB", "long.csv", sheetkit.long_field_csv),
     ("CSV 引号未闭合", "quote.csv", sheetkit.unclosed_quote_csv),
     ("2,000,000 行 CSV 试运行", "rows.csv", sheetkit.many_rows_csv),

@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, Iterator
-from xml.etree.ElementTree import iterparse
+from xml.parsers import expat
 
 from .errors import UsageError
 
@@ -27,11 +27,14 @@ class Limits:
     total_mb: int = 256  # uncompressed size of all parts together
     merged_cells: int = 2_000_000  # cells covered by merged ranges, all sheets together
     sheets: int = 50
+    strings: int = 500_000  # shared strings, loaded whole: ten distinct texts a row at the row limit
+    styles: int = 100_000  # XML elements in styles.xml: openpyxl builds an object for each
 
 
 LIMIT_LABELS = {
     "rows": "每个工作表的行数", "columns": "列数", "cell_chars": "单元格字数", "part_mb": "xlsx 单个部件解压后大小（MB）",
     "total_mb": "xlsx 解压后总大小（MB）", "merged_cells": "合并单元格覆盖的格数", "sheets": "工作表个数",
+    "strings": "共享字符串条数", "styles": "样式表元素个数",
 }
 
 
@@ -88,9 +91,7 @@ def read(path: Path, limits: Limits) -> list[Sheet]:
 
 
 # -- xlsx ---------------------------------------------------------------------------
-_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
 def _check_parts(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
@@ -107,17 +108,21 @@ def _check_parts(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
 
 def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, tuple[str, bool]]:
     """Sheet name → (its part in the zip, hidden), from workbook.xml and its relationships."""
-    targets = {}
-    for _, el in iterparse(zf.open("xl/_rels/workbook.xml.rels")):
-        if el.tag == _NS_PKG + "Relationship":
-            t = el.get("Target", "")
-            targets[el.get("Id")] = t.lstrip("/") if t.startswith("/") else "xl/" + t
-    out = {}
-    for _, el in iterparse(zf.open("xl/workbook.xml")):
-        if el.tag == _NS_MAIN + "sheet":
-            part = targets.get(el.get(_NS_REL + "id"), "")
-            out[el.get("name", "")] = (part, el.get("state", "visible") != "visible")
-    return out
+    targets: dict[str, str] = {}
+    sheets: list[tuple[str, str, bool]] = []
+
+    def rel(el: str, attrs: dict) -> None:
+        if el.endswith("}Relationship"):
+            t = attrs.get("Target", "")
+            targets[attrs.get("Id", "")] = t.lstrip("/") if t.startswith("/") else "xl/" + t
+
+    def sheet(el: str, attrs: dict) -> None:
+        if el.endswith("}sheet"):
+            sheets.append((attrs.get("name", ""), attrs.get(_NS_REL + "id", ""), attrs.get("state", "visible") != "visible"))
+
+    _scan(zf, "xl/_rels/workbook.xml.rels", rel)
+    _scan(zf, "xl/workbook.xml", sheet)
+    return {name: (targets.get(rid, ""), hidden) for name, rid, hidden in sheets}
 
 
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$")
@@ -130,31 +135,68 @@ def _col(letters: str) -> int:
     return n
 
 
+class _Stop(Exception):
+    pass
+
+
+def _scan(zf: zipfile.ZipFile, part: str, on_start) -> None:
+    """Stream one XML part through expat, calling on_start(name, attrs) per element: no tree is kept,
+    so a part of millions of tiny elements costs time, not memory."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler = on_start
+    with zf.open(part) as f:
+        while chunk := f.read(1 << 16):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
+def _check_counts(zf: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    """The parts openpyxl loads whole: shared strings and styles, counted before it builds them."""
+    for part, tag, key, what in (("xl/sharedStrings.xml", "si", "strings", "条共享字符串"),
+                                 ("xl/styles.xml", None, "styles", "个样式元素")):
+        if part not in zf.namelist():
+            continue
+        limit, seen = getattr(limits, key), [0]
+
+        def count(el: str, _attrs, tag=tag, limit=limit, seen=seen) -> None:
+            if tag is None or el.endswith("}" + tag):
+                seen[0] += 1
+                if seen[0] > limit:
+                    raise _Stop
+
+        try:
+            _scan(zf, part, count)
+        except _Stop:
+            raise too_big(f"{name} 中有超过 {limit} {what}", key, limits) from None
+
+
 def merged_ranges(zf: zipfile.ZipFile, part: str, sheet: str, limits: Limits,
                   budget: list[int]) -> list[tuple[int, int, int, int]]:
     """(min_row, min_col, max_row, max_col) of each merged range, refused when one leaves the limits."""
-    out = []
+    out: list[tuple[int, int, int, int]] = []
     if not part or part not in zf.namelist():
         return out
-    for _, el in iterparse(zf.open(part)):
-        tag = el.tag
-        if tag == _NS_MAIN + "mergeCell":
-            ref = el.get("ref", "")
-            m = _REF.match(ref)
-            if m:
-                c1, r1 = _col(m.group(1)), int(m.group(2))
-                c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
-                r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
-                if r2 > limits.rows:
-                    raise too_big(f"工作表“{sheet}”的合并单元格 {ref} 延伸到第 {r2} 行", "rows", limits)
-                if c2 > limits.columns:
-                    raise too_big(f"工作表“{sheet}”的合并单元格 {ref} 延伸到第 {c2} 列", "columns", limits)
-                budget[0] -= (r2 - r1 + 1) * (c2 - c1 + 1)
-                if budget[0] < 0:
-                    raise too_big(f"合并单元格共覆盖超过 {limits.merged_cells} 格", "merged_cells", limits)
-                out.append((r1, c1, r2, c2))
-        elif tag == _NS_MAIN + "row":
-            el.clear()  # keep memory flat while passing over the cells to the merge list after them
+
+    def on_start(el: str, attrs: dict) -> None:
+        if not el.endswith("}mergeCell"):
+            return
+        ref = attrs.get("ref", "")
+        m = _REF.match(ref)
+        if not m:
+            return
+        c1, r1 = _col(m.group(1)), int(m.group(2))
+        c2, r2 = (_col(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        r1, r2, c1, c2 = min(r1, r2), max(r1, r2), min(c1, c2), max(c1, c2)
+        if r2 > limits.rows:
+            raise too_big(f"工作表“{sheet}”的合并单元格 {ref} 延伸到第 {r2} 行", "rows", limits)
+        if c2 > limits.columns:
+            raise too_big(f"工作表“{sheet}”的合并单元格 {ref} 延伸到第 {c2} 列", "columns", limits)
+        budget[0] -= (r2 - r1 + 1) * (c2 - c1 + 1)
+        if budget[0] < 0:
+            raise too_big(f"合并单元格共覆盖超过 {limits.merged_cells} 格", "merged_cells", limits)
+        out.append((r1, c1, r2, c2))
+
+    _scan(zf, part, on_start)
     return out
 
 
@@ -165,6 +207,7 @@ def read_xlsx(path: Path, limits: Limits) -> list[Sheet]:
     try:
         with zipfile.ZipFile(path) as zf:
             _check_parts(zf, name, limits)
+            _check_counts(zf, name, limits)
             parts = _sheet_parts(zf)
             if len(parts) > limits.sheets:
                 raise too_big(f"{name} 有 {len(parts)} 个工作表", "sheets", limits)

@@ -122,7 +122,8 @@ _SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>'
                '<c r="B1" t="inlineStr"><is><t>牵头单位</t></is></c></row>')
 
 
-def _xlsx(path: Path, sheet: bytes | list[bytes], strings: bytes | list[bytes] = b"") -> None:
+def _xlsx(path: Path, sheet: bytes | list[bytes], strings: bytes | list[bytes] = b"",
+          styles: list[bytes] | None = None) -> None:
     """A minimal workbook by hand; a list of chunks is streamed, so a part can be far larger than memory."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -134,6 +135,10 @@ def _xlsx(path: Path, sheet: bytes | list[bytes], strings: bytes | list[bytes] =
                 b'spreadsheetml/2006/main" count="0" uniqueCount="0"/>'])):
             with z.open(name, "w", force_zip64=True) as f:
                 for chunk in ([data] if isinstance(data, bytes) else data):
+                    f.write(chunk)
+        if styles:
+            with z.open("xl/styles.xml", "w", force_zip64=True) as f:
+                for chunk in styles:
                     f.write(chunk)
 
 
@@ -157,6 +162,23 @@ def shared_strings_bomb(path: Path, mb: int = 100) -> None:
             b'spreadsheetml/2006/main">')
     _xlsx(path, (_SHEET_HEAD + "</sheetData></worksheet>").encode(),
           [head, *([one * per_mb] * mb), b"</sst>"])
+
+
+def many_strings(path: Path, n: int = 1_200_000) -> None:
+    """Over a million tiny shared strings, inside the size limit: each one a Python object once loaded."""
+    head = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main">')
+    _xlsx(path, (_SHEET_HEAD + "</sheetData></worksheet>").encode(),
+          [head, *([b"<si><t>x</t></si>" * 10_000] * (n // 10_000)), b"</sst>"])
+
+
+def styles_bomb(path: Path, n: int = 800_000) -> None:
+    """800,000 cell formats in 50 MB of styles.xml: openpyxl took 108 s and 1.4 GB to build them."""
+    head = (b'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><cellXfs count="%d">' % n)
+    xf = b'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' * 10_000
+    _xlsx(path, (_SHEET_HEAD + "</sheetData></worksheet>").encode(),
+          styles=[head, *([xf] * (n // 10_000)), b"</cellXfs></styleSheet>"])
 
 
 def long_field_csv(path: Path, kib: int = 200) -> None:

@@ -227,3 +227,19 @@ def test_headers_offices_use():
     assert m.columns == {0: "title", 1: "lead_unit", 2: "due", 4: "progress", 5: "status"}
     assert m.ignored == {3: "（与“完成时限”列重复，不导入）", 6: "（未识别，不导入）"}
     assert tabular.split_units("市财政局\n市人社局 市教育局") == ["市财政局", "市人社局", "市教育局"]
+
+
+def test_hidden_sheets_are_named_not_imported(ledger, run, tmp_path):
+    path = tmp_path / "t.xlsx"
+    wb = Workbook()
+    for name, hidden in (("在办", False), ("底稿", True)):
+        ws = wb.active if not hidden else wb.create_sheet()
+        ws.title = name
+        ws.append(["工作任务", "牵头单位", "完成时限"])
+        ws.append([f"{name}的事项", "市财政局", "2026-12-31"])
+        ws.sheet_state = "hidden" if hidden else "visible"
+    wb.save(path)
+    out = run("import", str(path), "--dry-run").out
+    assert "工作表“底稿”是隐藏的工作表，未导入（2 行）" in out and "可导入 1 行" in out
+    run("import", str(path))
+    assert [t.title for t in tasks(ledger).values()] == ["在办的事项"]
