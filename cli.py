@@ -684,30 +684,32 @@ def import_(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查：显示列的对应关系和每个问题的行号，不导入")] = False,
     skip_bad: Annotated[bool, typer.Option("--skip-bad", help="跳过有问题的行，导入其余各行（默认有任何问题都不导入）")] = False,
     new_unit: Annotated[bool, typer.Option("--new-unit", help="单位名录中没有的单位，一并加入名录（同一次提交）")] = False,
+    assigned_on: Annotated[Optional[str], typer.Option("--assigned-on", help="原表没有交办日期列时，整张表的交办日期", metavar="DATE")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="原表中不写年份的日期（如 10月底）属于哪一年（默认取表题中的年份）", metavar="YYYY")] = None,
+    closed_as_verified: Annotated[bool, typer.Option("--closed-as-verified", help="原表“已完成”的事项直接记为已销号（书面核验），而不是待核验")] = False,
+    limit: Annotated[Optional[list[str]], typer.Option("--limit", help="放宽导入限制，如 --limit rows=100000（可多次使用）", metavar="KEY=N")] = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """导入现有的 Excel/CSV 台账：自动识别表头和中文日期，全部校验通过后一次提交。"""
+    """导入现有的 Excel/CSV 台账（各工作表）：自动识别表头、中文日期、状态和进展，全部校验通过后一次提交。"""
     from pathlib import Path
 
-    from ledger import importer
-    from ledger.tabular import FIELD_LABELS
+    from ledger import importer, importreport
+    from ledger.workdays import parse_date
 
     env = _env(ledger, by=by)
     path = Path(file)
+    opts = importer.Options(assigned_on=parse_date(assigned_on, "--assigned-on 日期") if assigned_on else None,
+                            year=year, closed_as_verified=closed_as_verified, new_unit=new_unit, limits=limit or [])
     with _progress_bar("校验") as tick:
-        plan = importer.plan(env, path, tick, new_unit=new_unit)
-    m = plan.mapping
+        plan = importer.plan(env, path, tick, options=opts)
     err = sys.stderr
     if dry_run:
-        _out(f"表头在第 {m.header_row} 行，列的对应关系：")
-        for j, fld in sorted(m.columns.items()):
-            _out(f"  {m.headers[j]} → {FIELD_LABELS[fld]}")
-        for h in m.unknown:
-            _out(f"  {h} → （未识别，不导入）")
+        for line in importreport.mapping_lines(plan):
+            _out(line)
     for p in plan.problems:
         (sys.stdout if dry_run else err).write(f"{path.name}: {p}\n")
-    summary = f"可导入 {len(plan.tasks)} 行，有问题 {len({p.row for p in plan.problems})} 行"
+    summary = importreport.summary(plan, env.today)
     if dry_run:
         _out(summary + "（试运行，未导入）")
         if plan.problems:
@@ -721,7 +723,7 @@ def import_(
     with _progress_bar("写入") as tick:
         tasks = importer.commit(env, plan, tick)
     span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
-    _out(f"已导入 {len(tasks)} 项事项，编号 {span}" + (f"；跳过有问题的 {len({p.row for p in plan.problems})} 行" if plan.problems else ""))
+    _out(f"已导入 {len(tasks)} 项事项，编号 {span}" + (f"；跳过有问题的 {len({(p.sheet, p.row) for p in plan.problems})} 行" if plan.problems else ""))
 
 
 def _progress_bar(what: str):

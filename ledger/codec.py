@@ -32,7 +32,7 @@ MAX_FILE_BYTES = 256 * 1024
 TASK_KEYS = (
     "schema_version", "id", "title", "description", "status",
     "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
-    "assigned_on", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
+    "assigned_on", "assigned_on_unknown", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
     "report_cycle",
     "milestones", "tags", "progress", "done", "verification",
     "deadline_changes", "urges", "events", "difficulties",
@@ -299,9 +299,9 @@ def task_from_plain(raw: Any) -> Task:
             kw[key] = [_str(v, key) for v in value]
         elif key in _TOP_DATE_KEYS:
             kw[key] = None if value is None else _date(value, key)
-        elif key == "due_provisional":
+        elif key in ("due_provisional", "assigned_on_unknown"):
             if not isinstance(value, bool):
-                raise FormatError("due_provisional 应为 true 或 false")
+                raise FormatError(f"{key} 应为 true 或 false")
             kw[key] = value
         else:
             kw[key] = _str(value, key)

@@ -1,16 +1,19 @@
-"""`taizhang import`: validate every row of an office's sheet, then file all tasks in one commit."""
+"""`taizhang import`: read every sheet within limits, account for every row, then file all tasks in one commit."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import codec, rules, tabular
+from . import codec, importrows, phrases, sheets, tabular
 from .context import Env
 from .errors import UsageError
-from .model import Progress, Task, format_id
+from .model import Task, format_id
+from .workdays import MAX_YEAR, MIN_YEAR
 
 Date = dt.date
 
@@ -19,102 +22,142 @@ Date = dt.date
 class RowProblem:
     row: int
     message: str
+    sheet: str = ""  # named when the workbook has several sheets
 
     def __str__(self) -> str:
-        return f"第 {self.row} 行：{self.message}"
+        where = f"工作表“{self.sheet}”" if self.sheet else ""
+        return f"{where}第 {self.row} 行：{self.message}"
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    mapping: tabular.Mapping | None
+    rows: int  # rows in the sheet, title rows and header included
+    tag: str = ""
+    tasks: int = 0
+    problem_rows: int = 0
+    blank: int = 0
+    skipped: list[str] = field(default_factory=list)  # section / subtotal rows, with their row numbers
+    notes: list[str] = field(default_factory=list)
+    prose_rows: list[int] = field(default_factory=list)  # 完成情况 cells that are no status, kept as progress
+
+
+@dataclass
+class Options:
+    assigned_on: Date | None = None
+    year: int | None = None
+    closed_as_verified: bool = False
+    new_unit: bool = False
+    limits: list[str] = field(default_factory=list)  # --limit key=N
 
 
 @dataclass
 class Plan:
     path: Path
-    mapping: tabular.Mapping
-    tasks: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (row number, Task fields)
+    sheets: list[SheetPlan] = field(default_factory=list)
+    tasks: list[tuple[int, Task]] = field(default_factory=list)  # (row number, task with a placeholder ID)
     problems: list[RowProblem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    skipped_blank: int = 0
     new_units: list[str] = field(default_factory=list)  # --new-unit: names joining the directory
     new_config: dict | None = None
 
 
-def read_rows(path: Path) -> list[list[Any]]:
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise UsageError(f"找不到文件：{path}", "请检查文件路径")
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            return tabular.read_xlsx(path)
-        except Exception as e:  # openpyxl raises many kinds for a damaged file
-            raise UsageError(f"读不了 Excel 文件 {path.name}：{e}", "请确认是 .xlsx 格式（.xls 请先另存为 .xlsx）") from None
-    if suffix in (".csv", ".txt", ".tsv"):
-        try:
-            return tabular.read_csv(path.read_bytes())
-        except tabular.DateProblem as e:
-            raise UsageError(str(e), "请用 Excel 另存为“CSV UTF-8”") from None
-    raise UsageError(f"不支持的文件类型：{path.suffix or '（无扩展名）'}", "只能导入 .xlsx 或 .csv 文件")
-
-
-def _text(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    if isinstance(v, (dt.datetime, Date)):
-        return v.strftime("%Y-%m-%d")
-    return str(v).strip()
+_DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d*$", re.I)
 
 
 def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = None,
-         new_unit: bool = False) -> Plan:
-    """Read and check every row; nothing is written here."""
+         new_unit: bool = False, options: Options | None = None) -> Plan:
+    """Read and check every row of every sheet; nothing is written here."""
     from .services import clean, source_rules
     from .workflow import units_directory
 
-    directory = units_directory(env.ledger().config)
-
-    rows = read_rows(path)
-    mapping = tabular.find_header(rows)
-    if mapping is None:
+    opts = options or Options(new_unit=new_unit)
+    if opts.year is not None and not MIN_YEAR <= opts.year <= MAX_YEAR:
+        raise UsageError(f"--year 超出范围：{opts.year}", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间")
+    led = env.ledger()
+    directory = units_directory(led.config)
+    limits = sheets.limits_from(led.config.get("import_limits"), opts.limits)
+    read = sheets.read(path, limits)
+    result = Plan(path)
+    found = [(s, tabular.find_header(s.rows)) for s in read]
+    with_header = [s for s, m in found if m is not None and not s.hidden]
+    if not with_header:
         raise UsageError(
             f"{path.name} 的前 15 行中找不到表头",
             "表头须含事项列（如 工作任务/事项/任务内容）和单位列（如 牵头单位/责任单位）",
         )
-    result = Plan(path, mapping)
-    kinds = source_rules(env)
-    today = env.today
-    body = rows[mapping.header_row:]
-    for i, row in enumerate(body):
-        if progress is not None and i % 200 == 0:
-            progress(i, len(body))
-        n = mapping.header_row + 1 + i
-        values: dict[str, Any] = {}
-        for j, fld in mapping.columns.items():
-            if fld != "ignore" and j < len(row):
-                values[fld] = row[j]
-        if all(_text(v) == "" for v in values.values()):
-            result.skipped_blank += 1
+    several = len(with_header) > 1
+    base = dict(today=env.today, clerk=led.clerk(env.by).name, kinds=source_rules(env), clean=clean,
+                assigned_on=opts.assigned_on, closed_as_verified=opts.closed_as_verified)
+    total = sum(len(s.rows) for s in with_header)
+    done = 0
+    for sheet, mapping in found:
+        sp = SheetPlan(sheet.name, mapping, len(sheet.rows))
+        result.sheets.append(sp)
+        if mapping is None or sheet.hidden:
+            why = "是隐藏的工作表" if sheet.hidden else "前 15 行中找不到表头"
+            sp.notes.append(f"工作表“{sheet.name}”{why}，未导入（{len(sheet.rows)} 行）")
             continue
-        problems: list[str] = []
-        try:
-            fields = _row_fields(values, today, kinds, clean)
-        except _RowError as e:
-            problems.extend(e.args[0])
-            fields = None
-        if fields is not None:
-            problems.extend(_canonical_units(fields, directory, new_unit, result.new_units))
-        if problems:
-            result.problems.extend(RowProblem(n, p) for p in problems)
-        else:
-            result.tasks.append((n, fields))
+        if several and not _DEFAULT_SHEET.match(sheet.name.strip()):
+            sp.tag = sheet.name.strip()
+        titles = [importrows.text_of(v) for r in sheet.rows[:mapping.header_row - 1] for v in r]
+        year = opts.year or phrases.year_in_title(titles) or (opts.assigned_on or env.today).year
+        ctx = importrows.SheetContext(ref_year=year, tags=[sp.tag] if sp.tag else [], **base)
+        _plan_sheet(result, sp, sheet, mapping, ctx, directory, opts.new_unit, several,
+                    lambda i: progress(done + i, total) if progress is not None and i % 200 == 0 else None)
+        done += len(sheet.rows)
     if progress is not None:
-        progress(len(body), len(body))
+        progress(total, total)
     if result.new_units:
-        config = env.ledger().config
-        table = {**directory.raw, **{u: [] for u in result.new_units}}
-        result.new_config = {**config, "units": table}
+        result.new_config = {**led.config, "units": {**directory.raw, **{u: [] for u in result.new_units}}}
     return result
 
 
-def _canonical_units(fields: dict[str, Any], directory, new_unit: bool, added: list[str]) -> list[str]:
+def _plan_sheet(result: Plan, sp: SheetPlan, sheet: sheets.Sheet, mapping: tabular.Mapping,
+                ctx: importrows.SheetContext, directory, new_unit: bool, several: bool, tick) -> None:
+    section = ""
+    strict = any(f == "status" and tabular.norm_header(mapping.headers[j]) == "状态" for j, f in mapping.columns.items())
+    ctx = dataclasses.replace(ctx, strict_status=strict)
+    for i, row in enumerate(sheet.rows[mapping.header_row:]):
+        tick(i)
+        n = mapping.header_row + 1 + i
+        values: dict[str, Any] = {"progress": []}
+        months = []
+        for j, fld in mapping.columns.items():
+            v = row[j] if j < len(row) else None
+            if fld == "progress":
+                values["progress"].append(v)
+            elif fld == "progress_month":
+                months.append((mapping.months[j], v))
+            elif fld != "ignore":
+                values[fld] = v
+        if all(importrows.text_of(v) == "" for v in row):
+            sp.blank += 1
+            continue
+        kind = tabular.row_kind(row, mapping)
+        if kind is not None:
+            sp.skipped.append(f"第 {n} 行“{kind[1]}”（{'分类行' if kind[0] == 'section' else '合计行'}）")
+            if kind[0] == "section":
+                section = tabular.section_tag(kind[1])
+            continue
+        row_ctx = dataclasses.replace(ctx, tags=[*ctx.tags, section] if section else ctx.tags)
+        notes: list[str] = []
+        try:
+            task = importrows.build(values, months, row_ctx, notes)
+            problems = _canonical_units(task, directory, new_unit, result.new_units)
+        except importrows.RowError as e:
+            problems = e.args[0]
+        if problems:
+            sp.problem_rows += 1
+            result.problems.extend(RowProblem(n, p, sheet.name if several else "") for p in problems)
+        else:
+            sp.tasks += 1
+            result.tasks.append((n, task))
+            if notes:
+                sp.prose_rows.append(n)
+
+
+def _canonical_units(task: Task, directory, new_unit: bool, added: list[str]) -> list[str]:
     """Aliases become the directory's full names; unknown units are refused unless --new-unit.
 
     An empty directory means the office keeps none: names are kept as written, and (as with
@@ -124,7 +167,7 @@ def _canonical_units(fields: dict[str, Any], directory, new_unit: bool, added: l
         return []
     problems: list[str] = []
     named: list[str] = []
-    for name in [fields["lead_unit"], *fields["units"]]:
+    for name in [task.lead_unit, *task.units]:
         c = directory.resolve(name)
         if c is None:
             if new_unit:
@@ -138,73 +181,35 @@ def _canonical_units(fields: dict[str, Any], directory, new_unit: bool, added: l
         if c not in named:
             named.append(c)
     if not problems:
-        fields["lead_unit"] = named[0]
-        fields["units"] = [u for u in named[1:] if u != named[0]]
+        task.lead_unit = named[0]
+        task.units = [u for u in named[1:] if u != named[0]]
     return problems
 
 
-class _RowError(Exception):
-    pass
+@dataclass
+class Counts:
+    overdue: int = 0
+    reported: int = 0
+    closed: int = 0
+    cancelled: int = 0
+    suspended: int = 0
+    ongoing: int = 0  # 长期: no deadline, no cycle
+    cyclic: int = 0
+    assigned_unknown: int = 0
 
 
-def _row_fields(values: dict[str, Any], today: Date, kinds, clean) -> dict[str, Any]:
-    problems: list[str] = []
-
-    def text(fld: str, what: str, required: bool = False, multiline: bool = False) -> str:
-        try:
-            return clean(_text(values.get(fld)), what, required=required, multiline=multiline)
-        except UsageError as e:
-            problems.append(e.message)
-            return ""
-
-    title = text("title", "事项", required=True, multiline=True).replace("\n", " ")
-    leads = tabular.split_units(values.get("lead_unit"))
-    units = tabular.split_units(values.get("units"))
-    if not leads:
-        problems.append("牵头单位不能为空")
-    lead = leads[0] if leads else ""
-    units = [u for u in leads[1:] + units if u != lead]
-    for u in [lead, *units]:
-        if u and codec.bad_char(u):
-            problems.append(f"单位名称中含有控制字符：{u!r}")
-    assigned_on = today
-    if _text(values.get("assigned_on")):
-        try:
-            assigned_on = tabular.parse_cn_date(values["assigned_on"], today.year) or today
-        except tabular.DateProblem as e:
-            problems.append(f"交办日期{e}")
-    due: Date | None = None
-    if "due" in values:
-        try:
-            due = tabular.parse_cn_date(values.get("due"), assigned_on.year)
-        except tabular.DateProblem as e:
-            problems.append(f"办结时限{e}")
-        if due is not None and due < assigned_on:
-            problems.append(f"办结时限 {due} 早于交办日期 {assigned_on}")
-    else:
-        problems.append("没有办结时限列")
-    source, ref = "", text("ref", "文号")
-    raw_source = text("source", "来源")
-    if raw_source:
-        try:
-            source = rules.resolve_source(raw_source, kinds).kind
-        except UsageError:
-            # An office's own wording ("2026年政府工作报告"): keep the words, as the reference.
-            found = [r.kind for r in kinds.values() if any(w in raw_source for w in (r.kind, *r.aliases))]
-            source = found[0] if found else ""
-            if raw_source != source:
-                ref = f"{raw_source} {ref}".strip()
-    tags = [t for t in tabular.split_units(values.get("tags"))]
-    progress_text = text("progress", "进展", multiline=True)
-    fields = dict(
-        title=title, lead_unit=lead, units=units, leader=text("leader", "牵头领导"),
-        contact=text("contact", "责任人"), source=source, ref=ref,
-        description=text("description", "事项说明", multiline=True),
-        assigned_on=assigned_on, registered_on=today, due=due, tags=tags, progress_text=progress_text,
-    )
-    if problems:
-        raise _RowError(problems)
-    return fields
+def counts(result: Plan, today: Date) -> Counts:
+    c = Counts()
+    for _, t in result.tasks:
+        c.overdue += t.status == "open" and t.due is not None and t.due < today
+        c.reported += t.status == "reported"
+        c.closed += t.status == "closed"
+        c.cancelled += t.status == "cancelled"
+        c.suspended += t.status == "suspended"
+        c.ongoing += t.due is None and not t.report_cycle
+        c.cyclic += bool(t.report_cycle)
+        c.assigned_unknown += t.assigned_on_unknown
+    return c
 
 
 def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None = None) -> list[Task]:
@@ -218,14 +223,10 @@ def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None =
     with ledger.locked():
         seq = ledger.next_seq(env.today.year)
         tasks, files = [], {}
-        for i, (_, fields) in enumerate(result.tasks):
+        for i, (_, planned) in enumerate(result.tasks):
             if progress is not None and i % 200 == 0:
                 progress(i, len(result.tasks))
-            fields = dict(fields)
-            note = fields.pop("progress_text")
-            task = Task(id=format_id(env.today.year, seq + i), **fields)
-            if note:
-                task.progress.append(Progress(max(env.today, task.assigned_on), note, clerk.name))
+            task = dataclasses.replace(planned, id=format_id(env.today.year, seq + i))
             tasks.append(task)
             files[ledger.task_path(task.id)] = codec.task_to_yaml(task)
         span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id

@@ -164,6 +164,8 @@ class Task:
     source: str = ""
     ref: str = ""
     parent: str = field(default="", metadata=OMIT)
+    # The sheet an import came from gave no 交办日期: assigned_on is the earliest day it proves.
+    assigned_on_unknown: bool = field(default=False, metadata=OMIT)
     registered_on: Date | None = None
     assign_due: Date | None = field(default=None, metadata=OMIT)  # the 交办单 should have been issued by this day
     deadline_rule: str = ""

@@ -83,6 +83,11 @@ def light_text(light: str | None):
     return Text("● " + LIGHT_LABELS[light] if light else "—", style=LIGHT_STYLE[light])
 
 
+def due_cell(t: Task) -> str:
+    """The 时限 column: a task with no deadline is 长期 (ongoing work, never overdue)."""
+    return "长期" if t.due is None else t.due.isoformat() + ("*" if t.due_provisional else "")
+
+
 def due_note(a) -> str:
     """The 情况 column: overdue or workdays left, then why the light is yellow or red otherwise."""
     t = a.task
@@ -109,7 +114,7 @@ def task_table(items: list, title: str = "督查事项"):
         table.add_column(name, **kw)
     for a in items:
         t = a.task
-        due = "" if t.due is None else t.due.isoformat() + ("*" if t.due_provisional else "")
+        due = due_cell(t)
         table.add_row(t.id, light_text(a.light), t.title, t.lead_unit, t.leader, due, due_note(a),
                       STATUS_LABELS[t.status])
     if any(a.task.due_provisional for a in items):
@@ -125,7 +130,7 @@ def task_detail(a, commits: list | None = None):
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
-    due = "无" if t.due is None else str(t.due) + ("（暂定：该年节假日安排尚未录入）" if t.due_provisional else "")
+    due = "长期（无办结时限，不计逾期）" if t.due is None else str(t.due) + ("（暂定：该年节假日安排尚未录入）" if t.due_provisional else "")
     if t.deadline_basis:
         due += f"（依据 {t.deadline_basis}）"
     elif t.deadline_rule:
@@ -136,7 +141,8 @@ def task_detail(a, commits: list | None = None):
         ("来源", " ".join(x for x in (t.source, t.ref) if x) or "—"),
         ("牵头单位", t.lead_unit), ("责任单位", "、".join(t.units) or "—"),
         ("牵头领导", t.leader or "—"), ("责任人", t.contact or "—"),
-        ("交办日期", str(t.assigned_on)), ("办结时限", due),
+        ("交办日期", str(t.assigned_on) + ("（不详：导入的原表未载，按原表最早日期记）" if t.assigned_on_unknown else "")),
+        ("办结时限", due),
     ]
     if t.parent:
         rows.append(("上级事项", t.parent))
@@ -310,7 +316,7 @@ def task_lines(items: list, title: str = "督查事项", color: bool = False) ->
     lights = []
     for a in items:
         t = a.task
-        due = "" if t.due is None else t.due.isoformat() + ("*" if t.due_provisional else "")
+        due = due_cell(t)
         light = "● " + LIGHT_LABELS[a.light] if a.light else "—"
         rows.append((t.id, light, t.title, t.lead_unit, t.leader, due, due_note(a), STATUS_LABELS[t.status]))
         lights.append(a.light)

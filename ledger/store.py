@@ -23,6 +23,8 @@ from .workdays import MAX_YEAR, MIN_YEAR, Calendar
 CONFIG_FILE = "taizhang.yaml"
 TASKS_DIR = "tasks"
 CALENDAR_DIR = "calendar"
+# In tasks/YYYY: the highest number an undone import had issued, so `undo` never frees a number.
+RETIRED_FILE = ".retired"
 TMP_MARK = ".taizhang-tmp"
 
 DEFAULT_CONFIG = {
@@ -399,7 +401,14 @@ class Ledger:
                     seq = name[len(head):-5]
                     if seq.isdigit() and seq.isascii() and int(seq) > top:
                         top = int(seq)
-        return top + 1
+        return max(top, self.retired_seq(year)) + 1
+
+    def retired_seq(self, year: int) -> int:
+        try:
+            text = (self.root / TASKS_DIR / str(year) / RETIRED_FILE).read_text(encoding="ascii").strip()
+        except (OSError, UnicodeDecodeError):
+            return 0
+        return int(text) if text.isdigit() else 0
 
     # -- writing -----------------------------------------------------------------
     @contextlib.contextmanager
@@ -782,14 +791,18 @@ def recover_interrupted(root: Path) -> list[str]:
     return restored
 
 
-def revert_commit(root: Path, sha: str, message: str, clerk: Clerk) -> str:
-    """`git revert` one commit as a new commit with our message; on any failure leave HEAD as it was."""
+def revert_commit(root: Path, sha: str, message: str, clerk: Clerk, extra: dict[Path, bytes] | None = None) -> str:
+    """`git revert` one commit as a new commit with our message (and `extra` files written in it);
+    on any failure leave HEAD as it was."""
     ident = {
         "GIT_AUTHOR_NAME": clerk.name, "GIT_AUTHOR_EMAIL": clerk.email,
         "GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email,
     }
     try:
         git(root, "revert", "--no-commit", sha, env=ident)
+        for path, data in (extra or {}).items():
+            atomic_write(path, data)
+            git(root, "add", "--", path.relative_to(root).as_posix())
         git(root, "commit", "-q", "--no-verify", "-F", "-", input=message.encode("utf-8"), env=ident)
     except LedgerError:
         git_try(root, "revert", "--abort")

@@ -1,45 +1,49 @@
-"""Reading offices' own 台账 sheets: find the header, map synonyms, parse Chinese dates and unit lists."""
+"""Reading offices' own 台账 sheets: find the header, map every column, tell section and subtotal rows, split units."""
 
 from __future__ import annotations
 
-import calendar as _calendar
-import csv
-import datetime as dt
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import cells
-
-Date = dt.date
+from .phrases import month_of_header
 
 # Field -> header words offices use for it, most specific first. Headers are compared after
 # dropping spaces/line breaks and normalising full-width brackets.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "lead_unit": ("牵头单位", "主办单位", "责任单位(牵头)", "牵头责任单位", "牵头部门", "主责单位", "承办单位"),
-    "units": ("责任单位", "配合单位", "协办单位", "参与单位", "配合部门", "责任单位(配合)", "协同单位"),
+    "lead_unit": ("牵头单位", "主办单位", "责任单位(牵头)", "牵头责任单位", "牵头部门", "主责单位", "承办单位",
+                  "牵头单位(部门)", "主办部门", "承办部门"),
+    "units": ("责任单位", "配合单位", "协办单位", "参与单位", "配合部门", "责任单位(配合)", "协同单位", "责任部门",
+              "协办部门"),
     "title": ("工作任务", "事项", "任务内容", "重点任务", "事项名称", "督办事项", "督查事项", "工作内容",
-              "任务名称", "事项内容", "具体任务", "任务"),
-    "leader": ("责任领导", "牵头领导", "分管领导", "包抓领导", "领导"),
-    "contact": ("责任人", "联系人", "具体责任人", "经办人"),
-    "due": ("完成时限", "办结时限", "时间节点", "时限", "完成时间", "办结时间", "时限要求", "完成期限"),
-    "assigned_on": ("交办日期", "交办时间", "立项日期", "下达日期"),
-    "source": ("来源", "任务来源", "事项来源"),
-    "ref": ("文号", "交办文号", "依据", "文件依据"),
-    "description": ("事项说明", "备注", "说明", "具体要求"),
-    "tags": ("标签", "类别", "分类"),
-    "progress": ("最新进展", "进展情况", "完成情况", "推进情况", "进展"),
-    "ignore": ("序号", "编号", "状态", "预警", "逾期工作日"),
+              "任务名称", "事项内容", "具体任务", "任务", "批示内容摘要", "批示内容", "建议标题", "案由",
+              "提案标题", "议案标题", "标题", "工作事项", "督办内容"),
+    "leader": ("责任领导", "牵头领导", "分管领导", "包抓领导", "领导", "批示领导", "包联领导", "市领导"),
+    "contact": ("责任人", "联系人", "具体责任人", "经办人", "联络员"),
+    "due": ("完成时限", "办结时限", "时间节点", "时限", "完成时间", "办结时间", "时限要求", "完成期限", "办理时限",
+            "办理期限", "截止时间", "截止日期"),
+    "assigned_on": ("交办日期", "交办时间", "立项日期", "下达日期", "批示日期", "批示时间"),
+    "source": ("来源", "任务来源", "事项来源", "批示来源"),
+    "ref": ("文号", "交办文号", "依据", "文件依据", "批示文号", "建议编号", "提案编号"),
+    "description": ("事项说明", "备注", "说明", "具体要求", "具体内容", "工作要求", "目标要求"),
+    "tags": ("标签", "类别", "分类", "类型"),
+    "status": ("完成情况", "办理情况", "状态", "办理状态", "完成状态", "是否完成", "办结情况"),
+    "progress": ("最新进展", "进展情况", "推进情况", "进展", "工作进展", "进展及成效", "落实情况", "推进落实情况",
+                 "进度"),
+    "ignore": ("序号", "编号", "预警", "逾期工作日", "工作任务编号"),
 }
 FIELD_LABELS = {
-    "title": "事项", "lead_unit": "牵头单位", "units": "责任单位", "leader": "牵头领导", "contact": "责任人",
-    "due": "办结时限", "assigned_on": "交办日期", "source": "来源", "ref": "文号", "description": "事项说明",
-    "tags": "标签", "progress": "进展（记为一条进展）", "ignore": "（不导入）",
+    "title": "事项", "lead_unit": "牵头单位（多个单位时第一个牵头，其余为责任单位）", "units": "责任单位",
+    "leader": "牵头领导", "contact": "责任人", "due": "办结时限", "assigned_on": "交办日期", "source": "来源",
+    "ref": "文号", "description": "事项说明", "tags": "标签", "status": "办理状态",
+    "progress": "进展（按其中的日期分成多条进展）", "progress_month": "该月进展（记为月底的一条进展）",
+    "ignore": "（不导入：序号、预警等由台账自行计算）",
 }
-NO_DEADLINE = ("长期", "持续推进", "长期坚持", "常态化", "持续", "长期推进", "常态化推进", "无")
+# Fields a sheet may hold in several columns; the rest keep the first and name the others.
+MULTI = ("progress", "progress_month", "ignore")
 _UNIT_SPLIT = re.compile(r"[、，,；;\s/]+")
-_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部类篇章])")
+SUBTOTAL_WORDS = ("合计", "小计", "总计", "共计")
 
 
 def norm_header(value: Any) -> str:
@@ -55,6 +59,8 @@ def header_field(value: Any) -> str | None:
     for fld, words in SYNONYMS.items():
         if h in words:
             return fld
+    if month_of_header(h):
+        return "progress_month"
     # "牵头单位(盖章)", "完成时限(2026年)": the word with a remark in brackets
     base = re.sub(r"\(.*?\)", "", h)
     for fld, words in SYNONYMS.items():
@@ -65,10 +71,15 @@ def header_field(value: Any) -> str | None:
 
 @dataclass
 class Mapping:
-    header_row: int  # 1-based row number of the header in the file
+    header_row: int  # 1-based row number of the header in the sheet
     columns: dict[int, str]  # column index -> field
     headers: dict[int, str]  # column index -> header text as written
-    unknown: list[str] = field(default_factory=list)
+    ignored: dict[int, str] = field(default_factory=dict)  # column index -> why it is not imported
+    months: dict[int, tuple[int | None, int]] = field(default_factory=dict)  # progress_month column -> (year, month)
+
+    @property
+    def unknown(self) -> list[str]:
+        return [self.headers[j] for j in sorted(self.ignored)]
 
 
 def find_header(rows: list[list[Any]], scan: int = 15) -> Mapping | None:
@@ -77,17 +88,33 @@ def find_header(rows: list[list[Any]], scan: int = 15) -> Mapping | None:
         cols: dict[int, str] = {}
         for j, v in enumerate(row):
             f = header_field(v)
-            if f and (f == "ignore" or f not in cols.values()):
+            if f and (f in MULTI or f not in cols.values()):
                 cols[j] = f
         found = set(cols.values())
         if "title" in found and ({"lead_unit", "units"} & found):
-            # Only a 责任单位 column: it is the lead unit (the first one named leads, the rest assist).
-            if "lead_unit" not in found:
-                cols = {j: ("lead_unit" if f == "units" else f) for j, f in cols.items()}
-            headers = {j: str(row[j]).strip() for j in cols}
-            unknown = [str(v).strip() for j, v in enumerate(row) if j not in cols and norm_header(v)]
-            return Mapping(i + 1, cols, headers, unknown)
+            return _mapping(i, row, cols)
     return None
+
+
+def _mapping(i: int, row: list[Any], cols: dict[int, str]) -> Mapping:
+    found = set(cols.values())
+    # Only a 责任单位 column: it is the lead unit (the first one named leads, the rest assist).
+    if "lead_unit" not in found:
+        cols = {j: ("lead_unit" if f == "units" else f) for j, f in cols.items()}
+    headers = {j: re.sub(r"\s+", " ", str(v)).strip() for j, v in enumerate(row) if norm_header(v)}
+    ignored: dict[int, str] = {}
+    first: dict[str, int] = {}
+    for j in sorted(headers):
+        f = header_field(row[j])
+        if j in cols:
+            first.setdefault(cols[j], j)
+        elif f is not None:
+            other = first.get("lead_unit" if f == "units" and "lead_unit" not in found else f)
+            ignored[j] = f"（与“{headers[other]}”列重复，不导入）" if other is not None else "（不导入）"
+        else:
+            ignored[j] = "（未识别，不导入）"
+    months = {j: month_of_header(norm_header(row[j])) for j, f in cols.items() if f == "progress_month"}
+    return Mapping(i + 1, cols, headers, ignored, months)
 
 
 def split_units(text: Any) -> list[str]:
@@ -99,100 +126,27 @@ def split_units(text: Any) -> list[str]:
     return out
 
 
-def _month_end(y: int, m: int) -> Date:
-    return Date(y, m, _calendar.monthrange(y, m)[1])
-
-
-def excel_serial(n: float) -> Date:
-    """Excel's 1900 date system (its fictitious 1900-02-29 is why the epoch is 1899-12-30)."""
-    return Date(1899, 12, 30) + dt.timedelta(days=int(n))
-
-
-class DateProblem(ValueError):
-    pass
-
-
-def parse_cn_date(value: Any, ref_year: int) -> Date | None:
-    """A deadline as offices write it; None means no deadline (长期/持续推进). Raises DateProblem."""
-    if value is None:
-        raise DateProblem("没有填写")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, Date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 20000 < value < 80000:
-            return excel_serial(value)
-        raise DateProblem(f"看不懂的日期数字 {value}")
-    s = re.sub(r"\s+", "", str(value))
-    s = re.sub(r"(之前|以前|前|止|完成)$", "", s)
-    if not s:
-        raise DateProblem("没有填写")
-    if s in NO_DEADLINE:
+def row_kind(row: list[Any], mapping: Mapping) -> tuple[str, str] | None:
+    """("section", its name) for a category row such as 一、经济发展类, ("subtotal", text) for 合计/小计;
+    None for a task row. A title merged across the row fills every column with the same words."""
+    texts = [re.sub(r"\s+", "", str(v)) for v in row if v is not None and str(v).strip()]
+    if not texts:
         return None
-    try:
-        if re.fullmatch(r"\d{5}(\.0+)?", s):
-            return excel_serial(float(s))
-        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
-        if m:
-            return Date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        m = re.fullmatch(r"(\d{4})年(\d{1,2})月(底|末|)", s) or re.fullmatch(r"(\d{4})[-/.](\d{1,2})()", s)
-        if m:
-            return _month_end(int(m.group(1)), int(m.group(2)))
-        m = re.fullmatch(r"(\d{1,2})月(\d{1,2})日", s)
-        if m:
-            return Date(ref_year, int(m.group(1)), int(m.group(2)))
-        m = re.fullmatch(r"(\d{1,2})月(底|末|)", s)
-        if m:
-            return _month_end(ref_year, int(m.group(1)))
-        m = re.fullmatch(r"(?:(\d{4})年)?(?:年底|年末|底|末)", s)
-        if m:
-            return Date(int(m.group(1) or ref_year), 12, 31)
-        m = re.fullmatch(r"(?:(\d{4})年)?(?:第)?([一二三四1-4])季度(?:末|底)?", s)
-        if m:
-            q = _CN_NUM[m.group(2)]
-            return _month_end(int(m.group(1) or ref_year), q * 3)
-        m = re.fullmatch(r"(?:(\d{4})年)?(?:上半年|上半年底|年中)(?:末|底)?", s)
-        if m:
-            return Date(int(m.group(1) or ref_year), 6, 30)
-    except ValueError:
-        raise DateProblem(f"日期不存在：{value}") from None
-    raise DateProblem(f"看不懂的日期：{value}")
+    compact = [t.replace(" ", "") for t in texts]
+    if any(t in SUBTOTAL_WORDS or re.fullmatch(r"(?:" + "|".join(SUBTOTAL_WORDS) + r")[:：].{0,12}", t)
+           for t in compact[:3]):
+        return "subtotal", texts[0]
+    cells = {f: row[j] for j, f in mapping.columns.items() if j < len(row) and f != "ignore"}
+    title = re.sub(r"\s+", "", str(cells.get("title") or ""))
+    others = {re.sub(r"\s+", "", str(v)) for f, v in cells.items()
+              if f in ("lead_unit", "units", "due") and v is not None and str(v).strip()}
+    if title and _SECTION.match(title) and others <= {title}:
+        return "section", title
+    if len(set(compact)) == 1 and not title and _SECTION.match(compact[0]):
+        return "section", compact[0]
+    return None
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without BOM, else GB18030 (what Excel on a Chinese Windows saves)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise DateProblem("CSV 文件既不是 UTF-8 也不是 GB18030 编码") from None
-
-
-def read_csv(data: bytes) -> list[list[Any]]:
-    text = decode_csv(data)
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    return [[cells.unescape_csv(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-
-
-def read_xlsx(path) -> list[list[Any]]:
-    """The first sheet's values; a merged block's value fills every cell it covers (offices merge units)."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, data_only=True)
-    ws = wb.worksheets[0]
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
-    for rng in ws.merged_cells.ranges:
-        value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
-        for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
-            for c in range(rng.min_col - 1, rng.max_col):
-                if c < len(rows[r]):
-                    rows[r][c] = value
-    wb.close()
-    return rows
+def section_tag(name: str) -> str:
+    """一、经济发展类 → 经济发展类: the category a section row names, as a tag for the rows under it."""
+    return _SECTION.sub("", name).strip(" ：:") or name

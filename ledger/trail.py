@@ -7,6 +7,7 @@ import datetime as dt
 from . import audit, codec, rules, store
 from .context import Env
 from .errors import LedgerError, TransitionError, UsageError
+from .model import ID_RE
 from .workdays import parse_date
 
 
@@ -162,7 +163,8 @@ def undo(env: Env) -> tuple[str, str]:
             raise TransitionError(f"{clerk.name} 没有可以撤回的 taizhang 变更", "taizhang log --by 姓名 可查看变更记录")
         i, cs = target
         mine = {f.path for f in cs.files}
-        if any(f.status == "A" and f.path.startswith(store.TASKS_DIR + "/") for f in cs.files):
+        added = [f.path for f in cs.files if f.status == "A" and f.path.startswith(store.TASKS_DIR + "/")]
+        if added and cs.action != "import":
             raise TransitionError(
                 f"不能撤回“{cs.subject}”：撤回会删除事项文件，而编号不能重复使用",
                 "不再办理的事项请用 taizhang cancel 编号 --reason 原因 撤销",
@@ -184,7 +186,18 @@ def undo(env: Env) -> tuple[str, str]:
                    + "\n".join(["Taizhang-Action: undo", *(f"Taizhang-Task: {t}" for t in tasks),
                                 f"Taizhang-Reverts: {cs.sha}"]) + "\n")
         try:
-            store.revert_commit(led.root, cs.sha, message, clerk)
+            store.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
         except LedgerError as e:
             raise LedgerError(f"撤回失败：{e.message}", "台账未改变；请运行 taizhang check 检查") from None
     return cs.sha, cs.subject
+
+
+def retire_numbers(led, added: list[str]) -> dict:
+    """Undoing an import deletes its task files; tasks/YYYY/.retired keeps their numbers from reuse."""
+    top: dict[int, int] = {}
+    for path in added:
+        m = ID_RE.match(path.rsplit("/", 1)[-1].removesuffix(".yaml"))
+        if m:
+            top[int(m.group(1))] = max(top.get(int(m.group(1)), 0), int(m.group(2)))
+    return {led.root / store.TASKS_DIR / str(y) / store.RETIRED_FILE: f"{max(n, led.retired_seq(y))}\n".encode()
+            for y, n in top.items()}

@@ -9,10 +9,11 @@ import json
 import subprocess
 
 import pytest
+import sheetkit
 from openpyxl import Workbook, load_workbook
 
 import cli
-from ledger import tabular
+from ledger import phrases, tabular
 from ledger.store import Ledger
 
 D = dt.date
@@ -45,12 +46,8 @@ def tasks(root) -> dict:
 def office_workbook(path):
     """A 台账 as a 督查室 keeps it: a merged title row, a note row, synonyms, a merged unit column."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = "重点工作"
-    ws["A1"] = "2026年市政府重点工作任务督查台账"
-    ws.merge_cells("A1:I1")
-    ws["A2"] = "填报单位：市政府督查室　　　　填报日期：2026年3月"
-    ws.merge_cells("A2:I2")
+    ws = sheetkit.titled(wb.active, "重点工作", "2026年市政府重点工作任务督查台账",
+                         "填报单位：市政府督查室　　　　填报日期：2026年3月", "I")
     ws.append(["序号", "工作任务", "牵头单位", "配合单位", "分管领导", "完成时限", "联系人", "交办日期", "备注"])
     ws.append([1, "推进老旧小区改造\n完成120个小区", "市住建局", "市财政局、市自然资源局", "李副市长",
                "2026年10月底", "张三", dt.datetime(2026, 3, 2), "民生实事"])
@@ -133,7 +130,7 @@ def test_bad_rows_import_nothing_and_dry_run_names_them(ledger_dir, tmp_path, ca
     ws.append(["", "市住建局", "2026-06-30"])          # row 4: no task
     ws.append(["日期不对", "市交通局", "下个月吧"])       # row 5: unreadable date
     ws.append(["没有单位", "", "2026-02-30"])           # row 6: no unit, no such day
-    ws.append(["时限早于交办", "市交通局", "2026-01-05"])  # row 7: before today's assignment
+    ws.append(["去年的逾期事项", "市交通局", "2026-01-05"])  # row 7: past deadline, no 交办日期: overdue
     wb.save(path)
     before = commits(ledger_dir)
     capsys.readouterr()
@@ -141,19 +138,21 @@ def test_bad_rows_import_nothing_and_dry_run_names_them(ledger_dir, tmp_path, ca
     err = capsys.readouterr().err
     assert "第 4 行：事项不能为空" in err and "第 5 行：办结时限看不懂的日期：下个月吧" in err
     assert "第 6 行：牵头单位不能为空" in err and "第 6 行：办结时限日期不存在：2026-02-30" in err
-    assert "第 7 行：办结时限 2026-01-05 早于交办日期 2026-03-10" in err
+    assert "第 7 行" not in err and "可导入 2 行（其中到达即逾期 1 行，交办日期不详 1 行），有问题 3 行" in err
     assert "未导入任何事项" in err
     assert commits(ledger_dir) == before and tasks(ledger_dir) == {}
 
     assert cli.main(["import", str(path), "--dry-run"]) == 1
     out = capsys.readouterr().out
     assert "表头在第 2 行" in out and "工作任务 → 事项" in out and "完成时限 → 办结时限" in out
-    assert "第 5 行" in out and "可导入 1 行，有问题 4 行（试运行，未导入）" in out
+    assert "第 5 行" in out and "有问题 3 行（试运行，未导入）" in out
     assert commits(ledger_dir) == before
 
     assert cli.main(["import", str(path), "--skip-bad"]) == 0
-    assert "跳过有问题的 4 行" in capsys.readouterr().out
-    assert list(tasks(ledger_dir)) == ["2026-0001"] and commits(ledger_dir) == before + 1
+    assert "跳过有问题的 3 行" in capsys.readouterr().out
+    assert list(tasks(ledger_dir)) == ["2026-0001", "2026-0002"] and commits(ledger_dir) == before + 1
+    late = tasks(ledger_dir)["2026-0002"]
+    assert (late.assigned_on, late.assigned_on_unknown, late.due) == (D(2026, 1, 5), True, D(2026, 1, 5))
 
 
 def test_import_refuses_files_it_cannot_read(ledger_dir, tmp_path, capsys):
@@ -197,7 +196,8 @@ def test_export_then_import_gives_the_same_tasks(ledger_dir, tmp_path, capsys, f
     for old_id, new_id in (("2026-0001", "2026-0003"), ("2026-0002", "2026-0004")):
         for key in CONTENT:
             assert getattr(after[new_id], key) == getattr(before[old_id], key), key
-    assert [p.text for p in after["2026-0004"].progress] == ["已完成排查"]  # the latest progress comes along
+    # The latest progress comes along; the sheet gives it no date, so it is dated today and says so.
+    assert [p.text for p in after["2026-0004"].progress] == ["〔导入：原表未注日期〕已完成排查"]
 
 
 def test_export_json_is_list_json_and_filters(ledger_dir, capsys):
@@ -222,13 +222,13 @@ def test_export_json_is_list_json_and_filters(ledger_dir, capsys):
     (dt.datetime(2026, 5, 1, 0, 0), D(2026, 5, 1)), (" 2026 年 6 月 30 日 ", D(2026, 6, 30)),
 ])
 def test_chinese_dates(text, expected):
-    assert tabular.parse_cn_date(text, 2026) == expected
+    assert phrases.parse_cn_date(text, 2026) == expected
 
 
 @pytest.mark.parametrize("text", ["下月", "2026-13-01", "", None, "13月底", 12])
 def test_chinese_dates_refused(text):
-    with pytest.raises(tabular.DateProblem):
-        tabular.parse_cn_date(text, 2026)
+    with pytest.raises(phrases.DateProblem):
+        phrases.parse_cn_date(text, 2026)
 
 
 def test_header_synonyms():
@@ -253,7 +253,8 @@ def test_large_import_is_one_commit_and_leaves_other_staged_work_alone(ledger_di
     (ledger_dir / "notes.txt").write_text("草稿\n", encoding="utf-8")
     subprocess.run(["git", "-C", str(ledger_dir), "add", "notes.txt"], check=True)
     before = commits(ledger_dir)
-    assert cli.main(["import", str(path), "--skip-bad"]) == 0  # rows due Jan/Feb are before 03-10
+    # Assigned on 03-10 for the whole sheet: rows due in Jan/Feb contradict it and are skipped.
+    assert cli.main(["import", str(path), "--skip-bad", "--assigned-on", "2026-03-10"]) == 0
     assert "编号 2026-0002 至" in capsys.readouterr().out
     assert commits(ledger_dir) == before + 1
     changed = subprocess.run(["git", "-C", str(ledger_dir), "show", "--name-only", "--format=", "HEAD"],
