@@ -224,10 +224,12 @@ def _short(value: Any, n: int = 24) -> str:
 
 
 def undo_problems(before: dict | None, after: dict | None,
-                  target_before: dict | None, target_after: dict | None) -> list[str]:
-    """An undo of one file must put back exactly what the commit it reverts found there."""
+                  target_before: dict | None, target_after: dict | None, target_action: str | None = None) -> list[str]:
+    """An undo of one file must put back exactly what the commit it reverts found there.
+    Only a whole import may be taken back by deleting what it created: a wrong sheet is one revert,
+    while a task registered one by one is cancelled, never deleted."""
     out = []
-    if after is None and before is not None:
+    if after is None and before is not None and not (target_action == "import" and target_before is None):
         out.append("撤回删除了事项文件（事项只能撤销，不能删除）")
     if _norm(before) != _norm(target_after):
         out.append("撤回前的文件与被撤回提交写入的内容不同")

@@ -256,7 +256,8 @@ def entry_findings(e: Entry, strict: bool = False) -> list[Finding]:
                            f"手工修改（无 taizhang 记录）：{e.author} {e.date} “{e.subject}”", strict))
     for c in e.changes:
         if c.status == "D":
-            # An undo never deletes (adding is not undone): a deletion under any trailer is reported.
+            if e.action == "undo":
+                continue  # forgery.undo_findings allows only the revert of an import's own new files
             out.append(Finding("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
             continue
         if c.old is None or c.new is None or e.action == "undo":

@@ -59,8 +59,8 @@ def undo_findings(e: Entry, by_sha: dict[str, Entry]) -> list[Finding]:
         if t is None:
             out.append(Finding("forged", e.sha, c.path, f"撤回时改了被撤回提交 {target.sha[:12]} 没有改过的文件"))
             continue
-        for text in undo_problems(c.old, c.new, t.old, t.new):
-            out.append(Finding("forged", e.sha, c.path, f"{text}（撤回 {target.sha[:12]}；{e.author} {e.date}）"))
+        for text in undo_problems(c.old, c.new, t.old, t.new, target.action):
+            out.append(Finding("deleted" if c.new is None else "forged", e.sha, c.path, f"{text}（撤回 {target.sha[:12]}；{e.author} {e.date}）"))
     return out
 
 
