@@ -107,8 +107,10 @@ def git_daemon(served: Path, env: dict):
     deadline = time.monotonic() + 30
     for _attempt in range(5):
         port = _free_port()
+        # The git-daemon program itself, not `git daemon`: the `git` wrapper would run it as a child
+        # that outlives the wrapper's kill, leaving a daemon behind after every test.
         daemon = subprocess.Popen(
-            ["git", "daemon", "--reuseaddr", f"--base-path={served}", "--export-all", "--enable=receive-pack",
+            [str(Path(exec_path) / "git-daemon"), "--reuseaddr", f"--base-path={served}", "--export-all", "--enable=receive-pack",
              f"--port={port}", "--listen=127.0.0.1", "--informative-errors", str(served)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         base = f"git://127.0.0.1:{port}"
