@@ -474,24 +474,42 @@ class _MonthByDefault(typer.core.TyperGroup):
     """`calendar [YYYY-MM] [--recompute]` as before; only `calendar notice …` names a subcommand."""
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+        if not args or args[0] not in self.commands:
             args = ["month", *args]
         return super().parse_args(ctx, args)
 
 
+class _UnnamedContext(typer.Context):
+    @property
+    def command_path(self) -> str:
+        return super().command_path.rstrip()
+
+
+class _Unnamed(typer.core.TyperCommand):
+    """The default subcommand, shown in usage and hints as plain `taizhang calendar`."""
+
+    context_class = _UnnamedContext
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return super().make_context(None, args, parent=parent, **extra)
+
+
 calendar_app = typer.Typer(cls=_MonthByDefault, rich_markup_mode=None,
-                           help="工作日历：显示某月（taizhang calendar [YYYY-MM] [--recompute]），或读取国务院节假日安排通知（notice）。")
+                           help="工作日历：显示某月、重算暂定时限，或读取国务院节假日安排通知（notice）。")
 app.add_typer(calendar_app, name="calendar")
 
 
-@calendar_app.command("month", hidden=True)
+@calendar_app.command("month", hidden=True, cls=_Unnamed)
 def calendar(
     month: Annotated[Optional[str], typer.Argument(help="月份 YYYY-MM（默认本月）", metavar="YYYY-MM")] = None,
     recompute: Annotated[bool, typer.Option("--recompute", help="节假日安排录入后，重算未办结事项的暂定时限（一次提交）")] = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """显示某月的工作日历（休 = 节假日，班 = 调休上班），或重算暂定时限。"""
+    """显示某月的工作日历（休 = 节假日，班 = 调休上班），或重算暂定时限。
+
+    读取国务院节假日安排通知并录入 calendar/YYYY.yaml：taizhang calendar notice FILE|- [--write]
+    """
     import re
 
     from ledger import services

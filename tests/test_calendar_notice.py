@@ -163,3 +163,10 @@ def test_new_years_eve_of_the_old_year_is_checked_against_the_old_years_calendar
     assert h.commit_count(ledger) == n + 1
     hols, _ = Ledger(ledger).calendar_files()[2023]
     assert min(hols).isoformat() == "2023-01-01"  # the file holds its own year only
+
+
+def test_calendar_keeps_its_month_form_and_points_to_notice(run, tmp_path):
+    out = run("calendar", "--help", cwd=tmp_path).out
+    assert out.startswith("Usage: taizhang calendar [OPTIONS] [YYYY-MM]")
+    assert "--recompute" in out and "taizhang calendar notice FILE|- [--write]" in out
+    assert "taizhang calendar --help" in run("calendar", "--no-such", code=2, cwd=tmp_path).err
