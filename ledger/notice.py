@@ -217,6 +217,7 @@ def parse(text: str) -> Notice:
     ref = next((m.group(0) for m in map(_REF_RE.search, lines) if m), None)
     festivals: list[Festival] = []
     unread: list[str] = []
+    makeup_said: dict[Date, str] = {}  # to quote the 上班 sentence, not its festival's
     for sentence in _sentences(lines):
         _check_year_words(sentence, year)
         item = _ITEM_RE.match(sentence)
@@ -224,16 +225,16 @@ def parse(text: str) -> Notice:
             if item:
                 festivals.append(_holiday(item.group(1), item.group(2), sentence, year))
             elif festivals and sentence.rstrip("。").endswith("上班") and "延长" not in sentence:
-                f = festivals[-1]
-                festivals[-1] = Festival(f.name, f.first, f.last, f.stated_days,
-                                         f.workdays + _makeup(sentence, year), f.sentence)
+                f, days = festivals[-1], _makeup(sentence, year)
+                festivals[-1] = Festival(f.name, f.first, f.last, f.stated_days, f.workdays + days, f.sentence)
+                makeup_said.update(dict.fromkeys(days, sentence))
             elif not _extend(festivals, sentence, year) and not _boilerplate(sentence):
                 unread.append(sentence)
         except _Unread:
             unread.append(sentence)
     if not festivals:
         raise UsageError("通知里没有读到任何放假安排", "请粘贴含“一、元旦：……放假”等条目的通知全文")
-    _check_overlaps(festivals)
+    _check_overlaps(festivals, makeup_said)
     return Notice(year, title, ref, tuple(festivals), tuple(unread))
 
 
@@ -245,7 +246,7 @@ def _boilerplate(sentence: str) -> bool:
                 or "通知如下" in sentence or not _DATE_RE.search(sentence) and not arranging(sentence))
 
 
-def _check_overlaps(festivals: list[Festival]) -> None:
+def _check_overlaps(festivals: list[Festival], makeup_said: dict[Date, str]) -> None:
     seen: dict[Date, Festival] = {}
     for f in festivals:
         for d in f.days:
@@ -255,4 +256,4 @@ def _check_overlaps(festivals: list[Festival]) -> None:
     for f in festivals:
         for d in f.workdays:
             if d in seen:
-                raise NoticeError(f.sentence, f"调休上班的 {d.month}月{d.day}日是“{seen[d].name}”的假日")
+                raise NoticeError(makeup_said.get(d, f.sentence), f"调休上班的 {d.month}月{d.day}日是“{seen[d].name}”的假日")
