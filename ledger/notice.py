@@ -107,7 +107,8 @@ def _title(lines: list[str]) -> tuple[int, str]:
     for line in lines:
         m = _TITLE_RE.search(line)
         if m:
-            return int(m.group(1)), line.strip("《》")
+            # A news page wraps it ("新华社北京11月4日电 国务院办公厅关于…的通知，全文如下"): keep the title alone.
+            return int(m.group(1)), f"国务院办公厅{m.group(0)}"
     raise UsageError("找不到通知标题“国务院办公厅关于YYYY年部分节假日安排的通知”",
                      "请连同标题一起粘贴通知全文")
 

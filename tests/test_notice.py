@@ -94,11 +94,14 @@ FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
     lambda t: t.replace("日（周六）、2月28日", "日（周六）和2月28日"),
     lambda t: t.replace("\n", ""),  # a paste that lost its line breaks
     lambda t: t.replace("\n", "\r\n").replace("月", " 月 ").replace("日", " 日 "),  # a PDF's scattered spaces
-    lambda t: "《" + t.replace("\n", "\n\u3000\u3000", 1),  # 《title》 and full-width indents
+    lambda t: "《" + t.replace("\n", "》\n\u3000\u3000", 1),  # 《title》 and full-width indents
+    lambda t: t.replace("国务院办公厅关于2026年部分节假日安排的通知\n", "来源：新华网 2025-11-04 22:15\n"
+                        "新华社北京11月4日电 国务院办公厅关于2026年部分节假日安排的通知，全文如下：\n")
+    + "[ 责编：张倩 ]\n点击右上角微信好友\n",  # copied from a news page
 ])
 def test_the_forms_a_pasted_notice_takes(variant):
     def arrangement(notice):
-        return notice.year, notice.unread, [(f.name, f.first, f.last, f.stated_days, f.workdays)
+        return notice.year, notice.title, notice.unread, [(f.name, f.first, f.last, f.stated_days, f.workdays)
                                             for f in notice.festivals]
 
     assert arrangement(parse(variant(text(2026)))) == arrangement(parse(text(2026)))
