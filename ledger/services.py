@@ -78,7 +78,7 @@ def _warn_provisional(env: Env, due: Due, what: str) -> None:
         years = "、".join(str(y) for y in due.unknown_years)
         env.warn(
             f"警告：{years} 年的节假日安排尚未录入，{what} {due.date} 仅按周末推算，为暂定时限；"
-            f"录入 calendar/{due.unknown_years[0]}.yaml 后运行 taizhang calendar --recompute"
+            f"国务院通知公布后用 taizhang calendar notice 通知文件 --write 录入 calendar/{due.unknown_years[0]}.yaml 并重算"
         )
 
 
