@@ -96,6 +96,8 @@ def write(env: Env, notice: Notice) -> tuple[str, bool, list[Task]]:
         raise UsageError(f"通知中这一句没有读懂：“{notice.blocking[0]}”",
                          "请按通知原文的写法改正（如“5月1日至5日放假调休，共5天。”）后重试，以免漏录")
     ledger = env.ledger()
+    for sentence in notice.unread:
+        env.warn(f"提示：这一句未计入日历：“{sentence}”")
     files = ledger.calendar_files()
     cal = year_calendar(notice, files)
     _check_other_years(notice, cal)

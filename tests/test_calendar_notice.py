@@ -170,3 +170,19 @@ def test_calendar_keeps_its_month_form_and_points_to_notice(run, tmp_path):
     assert out.startswith("Usage: taizhang calendar [OPTIONS] [YYYY-MM]")
     assert "--recompute" in out and "taizhang calendar notice FILE|- [--write]" in out
     assert "taizhang calendar --help" in run("calendar", "--no-such", code=2, cwd=tmp_path).err
+
+
+def test_an_old_year_day_the_ledger_counts_as_a_workday_is_refused(ledger, refuse, tmp_path):
+    # 2026-12-31 is a Thursday, a workday in the built-in 2026: the 2027 file cannot hold it.
+    odd = NOTICE_2027.replace("一、元旦：1月1日（周五）至3日（周日）放假，共3天。",
+                              "一、元旦：2026年12月31日（周四）至2027年1月3日（周日）放假，共4天。")
+    path = tmp_path / "odd.txt"
+    path.write_text(odd, encoding="utf-8")
+    err = refuse(ledger, "calendar", "notice", path, "--write").err
+    assert "2026-12-31" in err and "calendar/2026.yaml" in err
+
+
+def test_advice_it_does_not_count_is_mentioned_on_stderr(ledger, run):
+    res = run("calendar", "notice", NOTICES / "2024.txt", "--write")
+    assert res.out == "已写入 calendar/2024.yaml\n"
+    assert res.err == "提示：这一句未计入日历：“鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。”\n"
