@@ -614,10 +614,11 @@ def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | 
             changed.append(fresh)
         if changed or files:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]
-            head = f"{subject}，" if subject else ""
+            done = f"重算暂定时限 {len(changed)} 项"
+            title = f"{subject}，{done}" if subject and changed else subject or done
             ledger.commit(
                 {**(files or {}), **{ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed}},
-                _message(f"{head}重算暂定时限 {len(changed)} 项", "calendar" if files else "recompute",
+                _message(title, "calendar" if files else "recompute",
                          [t.id for t in changed], "\n".join(lines)),
                 clerk,
             )

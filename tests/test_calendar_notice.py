@@ -185,4 +185,6 @@ def test_an_old_year_day_the_ledger_counts_as_a_workday_is_refused(ledger, refus
 def test_advice_it_does_not_count_is_mentioned_on_stderr(ledger, run):
     res = run("calendar", "notice", NOTICES / "2024.txt", "--write")
     assert res.out == "已写入 calendar/2024.yaml\n"
+    subject = subprocess.run(["git", "log", "-1", "--format=%s"], cwd=ledger, capture_output=True, text=True).stdout
+    assert subject == "录入 2024 年节假日安排（国办发明电〔2023〕7号）\n"  # nothing was provisional
     assert res.err == "提示：这一句未计入日历：“鼓励各单位结合带薪年休假等制度落实，安排职工在除夕（2月9日）休息。”\n"
