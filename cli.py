@@ -440,14 +440,46 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+class _MonthByDefault(typer.core.TyperGroup):
+    """`calendar [YYYY-MM] [--recompute]` as before; only `calendar notice …` names a subcommand."""
+
+    def parse_args(self, ctx, args):
+        if not args or args[0] not in self.commands:
+            args = ["month", *args]
+        return super().parse_args(ctx, args)
+
+
+class _UnnamedContext(typer.Context):
+    @property
+    def command_path(self) -> str:
+        return super().command_path.rstrip()
+
+
+class _Unnamed(typer.core.TyperCommand):
+    """The default subcommand, shown in usage and hints as plain `taizhang calendar`."""
+
+    context_class = _UnnamedContext
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        return super().make_context(None, args, parent=parent, **extra)
+
+
+calendar_app = typer.Typer(cls=_MonthByDefault, rich_markup_mode=None,
+                           help="工作日历：显示某月、重算暂定时限，或读取国务院节假日安排通知（notice）。")
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("month", hidden=True, cls=_Unnamed)
 def calendar(
     month: Annotated[Optional[str], typer.Argument(help="月份 YYYY-MM（默认本月）", metavar="YYYY-MM")] = None,
     recompute: Annotated[bool, typer.Option("--recompute", help="节假日安排录入后，重算未办结事项的暂定时限（一次提交）")] = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """显示某月的工作日历（休 = 节假日，班 = 调休上班），或重算暂定时限。"""
+    """显示某月的工作日历（休 = 节假日，班 = 调休上班），或重算暂定时限。
+
+    读取国务院节假日安排通知并录入 calendar/YYYY.yaml：taizhang calendar notice FILE|- [--write]
+    """
     import re
 
     from ledger import services
@@ -474,6 +506,33 @@ def calendar(
     if not cal.is_known(year):
         env.warn(f"警告：{year} 年的节假日安排尚未录入，下表仅按周末显示；请录入 calendar/{year}.yaml")
     _print(month_grid(year, mon, cal.month_days(year, mon)))
+
+
+@calendar_app.command("notice")
+def calendar_notice(
+    source: Annotated[str, typer.Argument(help="通知文件（.txt 或 .docx），或 - 从标准输入粘贴", metavar="FILE|-")],
+    write: Annotated[bool, typer.Option("--write", help="写入 calendar/YYYY.yaml 并重算暂定时限（一次提交）；不加则只预览")] = False,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """读取《国务院办公厅关于YYYY年部分节假日安排的通知》：显示全年日历、各节日天数和未能识别的句子。"""
+    from ledger import calendar_notice as cn
+    from ledger.notice_view import notice_view
+
+    notice = cn.load(source)
+    env = _env(ledger, by=by)
+    if write:
+        rel, wrote, changed = cn.write(env, notice)
+        _out(f"已写入 {rel}" if wrote else f"{rel} 已与通知一致，未改动")
+        for t in changed:
+            _out(f"{t.id} {t.title}：时限 {t.due}")
+        return
+    try:
+        files = env.ledger().calendar_files()
+    except TaizhangError:
+        files = {}  # a preview needs no ledger
+    for part in notice_view(notice, cn.year_calendar(notice, files)):
+        _print(part)
 
 
 @app.command("rules")

@@ -79,7 +79,7 @@ def _warn_provisional(env: Env, due: Due, what: str) -> None:
         years = "、".join(str(y) for y in due.unknown_years)
         env.warn(
             f"警告：{years} 年的节假日安排尚未录入，{what} {due.date} 仅按周末推算，为暂定时限；"
-            f"录入 calendar/{due.unknown_years[0]}.yaml 后运行 taizhang calendar --recompute"
+            f"国务院通知公布后用 taizhang calendar notice 通知文件 --write 录入 calendar/{due.unknown_years[0]}.yaml 并重算"
         )
 
 
@@ -608,10 +608,15 @@ def _replay(task: Task, cal: Calendar) -> Due | None:
     return None if last and not last[-1].rule else due
 
 
-def recompute(env: Env) -> list[Task]:
-    """Recompute the provisional deadlines of unfinished tasks now that the year is known."""
+def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | None = None,
+              subject: str = "") -> list[Task]:
+    """Recompute the provisional deadlines of unfinished tasks now that the year is known.
+
+    `files` (a new calendar/YYYY.yaml) go into the same commit, and `cal` is the calendar
+    they make: the year's dates and the deadlines counted with them land together or not at all.
+    """
     ledger = env.ledger()
-    cal = ledger.calendar
+    cal = cal or ledger.calendar
     clerk = ledger.clerk(env.by)
     changed: list[Task] = []
     with ledger.locked():
@@ -628,11 +633,14 @@ def recompute(env: Env) -> list[Task]:
             fresh.due, fresh.due_provisional = due.date, False
             fresh.schema_version = codec.SCHEMA_VERSION
             changed.append(fresh)
-        if changed:
+        if changed or files:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]
+            done = f"重算暂定时限 {len(changed)} 项"
+            title = f"{subject}，{done}" if subject and changed else subject or done
             ledger.commit(
-                {ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
-                _message(f"重算暂定时限 {len(changed)} 项", "recompute", [t.id for t in changed], "\n".join(lines)),
+                {**(files or {}), **{ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed}},
+                _message(title, "calendar" if files else "recompute",
+                         [t.id for t in changed], "\n".join(lines)),
                 clerk,
             )
     return changed
