@@ -12,7 +12,7 @@ from .errors import LedgerError, UsageError
 from .model import Task
 from .report import Report
 from .rules import assess
-from .services import resolve_id, warn_workdays
+from .services import lag_points, resolve_id, warn_workdays
 from .store import atomic_write
 from .workflow import document_values, urge_values
 
@@ -119,13 +119,13 @@ def values(env: Env, task: Task, kind: str, number: str | None) -> dict[str, str
     if kind == "assign":
         prefix = str(config.get("assign_prefix") or "督交")
         on = task.assigned_on
-        base = document_values(env, assess(task, on, cal, warn_workdays(env)), on,
+        base = document_values(env, assess(task, on, cal, warn_workdays(env), lag_points(env)), on,
                                f"{prefix}〔{task.year}〕{task.seq}号", "")
         base["feedback"] = ("请于 " + str(task.assign_due or cal.add_workdays(on, 3))
                             + f" 前反馈接办情况，此后按要求报送进展，办结后书面报告{base['org']}。")
     else:
         record = _record(task, kind, number)
-        a = assess(task, record.on, cal, warn_workdays(env))
+        a = assess(task, record.on, cal, warn_workdays(env), lag_points(env))
         base = urge_values(env, a, record) if kind != "notice" else {
             **document_values(env, a, record.on, record.number, record.note),
             "fix_due": str(record.fix_due),

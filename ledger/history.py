@@ -71,7 +71,7 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
           unit: str | None = None, ranking: bool = True, since: str | None = None,
           keep=None) -> report.Report:
     """The report as `report` prints it; `keep(task)` narrows the tasks (the public site's selection)."""
-    from .services import warn_workdays
+    from .services import lag_points, warn_workdays
     from .workdays import parse_date
 
     if kind == "unit":
@@ -91,5 +91,6 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
         unit = canonical.get(unit, unit) if unit else unit
     if kind == "unit" and not any(t.lead_unit == unit or unit in t.units for t in tasks):
         raise UsageError(f"台账中没有单位“{unit}”承办的事项", "请用 taizhang list 查看单位名称")
-    return report.build(tasks, start, end, judged, ledger.calendar, warn_workdays(env), kind=kind, unit=unit,
+    return report.build(tasks, start, end, judged, ledger.calendar, warn_workdays(env),
+                        lag_points=lag_points(env), kind=kind, unit=unit,
                         ranking=ranking, org=str(ledger.config.get("org") or ""), source=source)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from . import rules
-from .rules import assess
+from .rules import DEFAULT_LAG_POINTS, assess
 from .errors import UsageError
 from .model import URGE_LEVELS, Task
 from .workdays import Calendar
@@ -127,6 +127,7 @@ def build(
     cal: Calendar,
     warn_workdays: int = 3,
     *,
+    lag_points: int = DEFAULT_LAG_POINTS,
     kind: str = "monthly",
     unit: str | None = None,
     ranking: bool = True,
@@ -144,7 +145,7 @@ def build(
         unit = canonical.get(unit, unit) if unit else unit
     tasks = [t for t in tasks if unit is None or t.lead_unit == unit or unit in t.units]
     rep = Report(kind, start, end, as_of, org=org, unit=unit, source=source)
-    assessed = [assess(t, as_of, cal, warn_workdays) for t in tasks]
+    assessed = [assess(t, as_of, cal, warn_workdays, lag_points) for t in tasks]
     rep.tasks = sorted(assessed, key=lambda a: a.task.id)
     totals = dict.fromkeys(
         ("tasks", "new", "reported_done", "closed", "open", "awaiting_verification", "overdue",

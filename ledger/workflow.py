@@ -35,6 +35,7 @@ from .services import (
     _short,
     assess,
     clean,
+    lag_points,
     load_tasks,
     resolve_id,
     warn_workdays,
@@ -124,7 +125,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
     clerk = ledger.clerk(env.by)
     prefix = urge_prefix(env, level)
     urge_template(env, level)  # a bad template is refused before anything is written
-    cal, warn = ledger.calendar, warn_workdays(env)
+    cal, warn, lag = ledger.calendar, warn_workdays(env), lag_points(env)
     if task_id:
         task_id = resolve_id(task_id, env.today)
     with ledger.locked():
@@ -153,7 +154,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
         ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
                       _message(subject, "urge", [t.id for t in changed], body), clerk)
-    return [(t, notice_text(env, assess(t, env.today, cal, warn), t.urges[-1])) for t in changed]
+    return [(t, notice_text(env, assess(t, env.today, cal, warn, lag), t.urges[-1])) for t in changed]
 
 
 # -- 暂缓 / 恢复 ------------------------------------------------------------------
