@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import resource
 import subprocess
 
 from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
@@ -105,27 +104,15 @@ def _bulk_ledger(clerk: Clerk, n: int) -> None:
     clerk.git("commit", "-q", "--no-verify", "-m", "bulk")
 
 
-def _children_cpu() -> float:
-    use = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return use.ru_utime + use.ru_stime
-
-
-def test_hook_takes_well_under_a_second_on_10000_tasks(clerk: Clerk):
+def test_hook_judges_one_staged_file_among_10000_tasks(clerk: Clerk):
+    # Its speed is measured by bench/hook.py; here, that it accepts a good edit and names a bad one.
     _bulk_ledger(clerk, 10_000)
     path = clerk.cwd / "tasks/2026/2026-0042.yaml"
     _edit(path, "title: 事项42", "title: 事项四十二")
     clerk.git("add", "--", path)
     hook = clerk.cwd / ".git/hooks/pre-commit"
-    times = []
-    for _ in range(3):  # best of three
-        # CPU time of the hook and the git it runs, not the wall clock: the machine is shared
-        # (and xdist runs another test beside this one), we measure the hook, not the neighbours.
-        t0 = _children_cpu()
-        p = subprocess.run(["sh", str(hook)], cwd=clerk.cwd, env=clerk.env, capture_output=True)
-        times.append(_children_cpu() - t0)
-        assert p.returncode == 0, p.stderr
-    print(f"pre-commit hook on 10,000 tasks, best of 3: {min(times) * 1000:.0f} ms CPU")
-    assert min(times) < 1.0
+    p = subprocess.run(["sh", str(hook)], cwd=clerk.cwd, env=clerk.env, capture_output=True)
+    assert p.returncode == 0, p.stderr
     clerk.git("commit", "-q", "-m", "改标题")
     _edit(path, "status: open", "status: closed")
     clerk.git("add", "--", path)

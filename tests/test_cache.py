@@ -7,7 +7,6 @@ import marshal
 import os
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,8 +17,7 @@ from ledger.cache import CACHE_VERSION, RACY_NS
 from ledger.model import Task
 from ledger.store import Ledger, parse_task
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-import gen  # noqa: E402  (the benchmark's generator of realistic ledgers)
+import gen  # the benchmark's generator of realistic ledgers (bench/ is on pytest's pythonpath)
 
 TODAY = dt.date(2026, 11, 20)
 
