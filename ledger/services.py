@@ -16,14 +16,12 @@ from .model import (
     ID_RE,
     METHODS,
     STATUS_LABELS,
-    URGE_LEVELS,
     DeadlineChange,
     DoneReport,
     Event,
     Milestone,
     Progress,
     Task,
-    Urge,
     Verification,
     format_id,
     misfiled,
@@ -388,14 +386,6 @@ def cancel(env: Env, task_id: str, reason: str) -> Task:
                   env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.cancel(t, event), "cancel",
                    lambda t: f"撤销 {t.id} {_short(t.title)}", f"原因：{event.reason}")
-
-
-def urge(env: Env, task_id: str, level: str, note: str | None) -> Task:
-    if level not in URGE_LEVELS:
-        raise UsageError(f"催办级别只能是 remind 或 supervise，而不是 {level!r}", "remind=催办单，supervise=督办单")
-    entry = Urge(env.today, level, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.urge(t, entry), "urge",
-                   lambda t: f"{URGE_LEVELS[level]} {t.id} {_short(t.title)}", entry.note)
 
 
 def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str,
