@@ -1190,6 +1190,21 @@ def clone(
     _out(f"下一步：cd {res.root} && taizhang list；登记或修改之后运行 taizhang sync，与其他经办人同步")
 
 
+@app.command()
+def setup(ledger: LedgerOpt = None) -> None:
+    """为本克隆装好校验钩子、合并驱动和索引设置。
+
+    init、clone 和克隆后的第一次修改会自动做；只读的命令（list、show、report……）从不改动 .git。
+    用 git clone 直接克隆、或钩子被删改后，可运行本命令重新装好。
+    """
+    from ledger.hooks import ensure_setup
+
+    env = _env(ledger)
+    root = env.ledger().root
+    ensure_setup(root, env.warn, again=True)
+    _out(f"已为 {root} 装好校验钩子和合并驱动")
+
+
 @app.command("merge-driver", hidden=True)
 def merge_driver(
     base: Annotated[str, typer.Argument(help="共同祖先版本 %O")],

@@ -39,10 +39,10 @@ class Env:
 
     def ledger(self):
         if self._ledger is None:
+            from .hooks import ensure_setup
             from .store import Ledger, find_root
 
-            self._ledger = Ledger(find_root(self.ledger_path), self.today)
-            from .hooks import ensure_setup
-
-            ensure_setup(self._ledger.root, self.warn)  # a plain `git clone` gets what init sets up
+            root = find_root(self.ledger_path)
+            # A plain `git clone` gets what init sets up on its first write; a read changes nothing.
+            self._ledger = Ledger(root, self.today, self.warn, lambda: ensure_setup(root, self.warn))
         return self._ledger

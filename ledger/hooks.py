@@ -73,20 +73,20 @@ def tune_index(root: Path) -> None:
     store.git_try(root, "update-index", "--index-version", "4")
 
 
-def ensure_setup(root: Path, warn=None) -> None:
+def ensure_setup(root: Path, warn=None, again: bool = False) -> None:
     """Once per checkout (a marker in .git/taizhang): what `init` sets up, for a plain `git clone` too.
 
     A clone set up by an older taizhang (whose hook and driver a ledger's files could hijack)
-    is set up again on its next command.
+    is set up again before its next write; `again` sets it up even when the marker is current.
     """
     marker = root / ".git" / "taizhang" / "setup"
-    if _marked(marker) or not (root / ".git").is_dir():
+    if (_marked(marker) and not again) or not (root / ".git").is_dir():
         return
     marker.parent.mkdir(parents=True, exist_ok=True)
     # Several commands may start at once in a fresh or upgraded clone: one sets up, the others wait.
     with open(marker.parent / "setup.lock", "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if _marked(marker):
+        if _marked(marker) and not again:
             return
         message = install_hook(root)
         if message and warn:

@@ -267,9 +267,13 @@ def plain_task(data: bytes) -> dict:
 class Ledger:
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
 
-    def __init__(self, root: Path, today: dt.date | None = None):
+    def __init__(self, root: Path, today: dt.date | None = None,
+                 warn: Callable[[str], None] | None = None, prepare: Callable[[], None] | None = None):
         self.root = root
         self.today = today
+        self.warn = warn or (lambda message: print(message, file=sys.stderr))
+        # Run once before the first write: the clone's set-up (hook, merge driver), never for a read.
+        self.prepare = prepare
         self.git_dir = root / ".git"
         self._config: dict | None = None
         self._calendar: Calendar | None = None
@@ -419,10 +423,12 @@ class Ledger:
         with open(lock_dir / "lock", "a+b") as f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
+                if self.prepare is not None:
+                    self.prepare()
+                    self.prepare = None
                 self.interrupted = recover_interrupted(self.root)
                 if self.interrupted:
-                    print(f"警告：上次操作被中断，已把 {'、'.join(self.interrupted)} 恢复到最后一次提交的状态",
-                          file=sys.stderr)
+                    self.warn(f"警告：上次操作被中断，已把 {'、'.join(self.interrupted)} 恢复到最后一次提交的状态")
                 yield
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)

@@ -81,15 +81,36 @@ def test_hook_refuses_hostile_yaml_and_deletion(clerk: Clerk):
     assert p.returncode != 0 and "不允许删除事项文件" in p.stdout + p.stderr
 
 
-def test_first_command_in_a_plain_clone_sets_up_hook_and_merge_driver(clerk: Clerk, tmp_path):
-    clerk.add()
+def _git_state(root) -> dict[str, bytes]:
+    """.git/config and every hook, byte for byte."""
+    files = [root / ".git/config", *sorted((root / ".git/hooks").iterdir())]
+    return {str(p.relative_to(root)): p.read_bytes() for p in files if p.is_file()}
+
+
+def test_reads_leave_a_plain_clone_alone_and_the_first_write_sets_it_up(clerk: Clerk, tmp_path):
+    task = clerk.add()
+    clerk.tz("progress", task, "已开工")
     other = Clerk(tmp_path / "home2", tmp_path, "李四", "lisi@example.gov.cn")
     other.git("clone", "-q", clerk.cwd, tmp_path / "clone")
     other.cwd = tmp_path / "clone"
+    before = _git_state(other.cwd)
+    for argv in (["list"], ["list", "--all", "--format", "json"], ["show", task], ["overdue"], ["log", task],
+                 ["report", "monthly"], ["check"], ["audit"], ["review", "--since", "2026-01-01"],
+                 ["calendar"]):
+        other.tz(*argv)
+    assert _git_state(other.cwd) == before
     assert not (other.cwd / ".git/hooks/pre-commit").exists()
-    other.tz("list")
+    other.tz("progress", task, "完成过半")
     assert (other.cwd / ".git/hooks/pre-commit").is_file()
     assert "merge-driver" in other.git("config", "merge.taizhang.driver").stdout
+
+
+def test_setup_puts_back_a_removed_hook(clerk: Clerk):
+    clerk.add()
+    hook = clerk.cwd / ".git/hooks/pre-commit"
+    hook.unlink()
+    assert "已为" in clerk.tz("setup").out
+    assert hook.is_file()
 
 
 def _bulk_ledger(clerk: Clerk, n: int) -> None:

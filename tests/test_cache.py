@@ -7,6 +7,7 @@ import marshal
 import os
 import sqlite3
 import subprocess
+import sys
 import time
 from pathlib import Path
 

@@ -138,6 +138,7 @@ def test_every_command_in_a_clone_with_nothing_checked_out_names_the_fix(tmp_pat
             assert sorted(p.name for p in plain.iterdir()) == [".git"]
     subprocess.run(fix.split(), env=clerk.env, check=True, capture_output=True)
     assert _ids(clerk) == {"2026-0001": "督查室登记的事项"}
+    clerk.tz("setup")  # a read sets nothing up in a plain clone; `setup` (or the first write) does
     assert "merge-driver" in clerk.git("config", "merge.taizhang.driver").stdout
 
 

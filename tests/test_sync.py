@@ -12,7 +12,7 @@ def _clone(origin: Clerk, tmp_path, name: str, email: str) -> Clerk:
     c = Clerk(tmp_path / f"home-{email}", tmp_path, name, email)
     c.git("clone", "-q", origin.cwd, tmp_path / email)
     c.cwd = tmp_path / email
-    c.tz("list")  # the first command sets up hook and merge driver
+    c.tz("setup")  # hook and merge driver, as the first write would
     return c
 
 
@@ -183,14 +183,14 @@ def test_sync_refuses_uncommitted_task_changes(server, tmp_path):
     assert _state(a) == before
 
 
-def test_plain_clone_then_a_command_sets_up_the_merge_driver(server, tmp_path):
+def test_plain_clone_then_the_first_write_sets_up_the_merge_driver(server, tmp_path):
     a = _join(server, tmp_path, "甲", "jia@example.gov.cn")
+    a.tz("list")  # a read sets nothing up
     assert a.git("config", "--get", "merge.taizhang.driver", check=False).returncode != 0
-    a.tz("list")
+    tid = a.add("新同事登记")
     assert "merge-driver" in a.git("config", "--get", "merge.taizhang.driver").stdout
     assert "merge=taizhang" in (a.cwd / ".git" / "info" / "attributes").read_text(encoding="utf-8")
     assert (a.cwd / ".git" / "hooks" / "pre-commit").is_file()
-    tid = a.add("新同事登记")
     r = a.tz("sync")
     assert "推送 1 个提交" in r.out
     b = _join(server, tmp_path, "乙", "yi@example.gov.cn")
