@@ -310,6 +310,7 @@ def urge(
     level: Annotated[str, typer.Option("--level", help="remind 催办单，supervise 督办单", metavar="remind|supervise")] = "remind",
     note: NoteOpt = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="对全部逾期的在办事项发单（一次提交）")] = False,
+    round_: Annotated[Optional[str], typer.Option("--round", help="催报：对该轮（YYYY-MM）未报回报送表的单位的各在办事项发单（一次提交）", metavar="YYYY-MM")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印催办单正文")] = False,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
@@ -322,9 +323,9 @@ def urge(
     from ledger import workflow
     from ledger.model import URGE_LEVELS
 
-    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue)
+    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue, round_)
     if not issued:
-        _out("没有逾期的在办事项，未发单")
+        _out("各单位都已报回，未发单" if round_ else "没有逾期的在办事项，未发单")
         return
     for task, text in issued:
         if not quiet:
