@@ -189,6 +189,9 @@ def collect_out(env: Env, units: list[str], out_dir: str) -> tuple[str, list[Wor
             raise UsageError(f"{'、'.join(again)} 的 {round_} 轮报送表已经收回，不再重发",
                              "下一轮请换月份（--as-of），或只给其他单位发：--unit 单位")
         books = [Workbook(u, folder / rounds.workbook_name(round_, u), rows) for u, rows in by_unit.items()]
+        clash = [b.path.name for i, b in enumerate(books) if b.path in {x.path for x in books[:i]}]
+        if clash:  # "市/局" and "市_局" would share a file name, and one workbook would overwrite the other
+            raise UsageError(f"有两个单位的报送表文件名相同：{'、'.join(clash)}", "请在单位名录中改用不含 / \\ : * ? 等符号的单位名称")
         taken = [b.path.name for b in books if b.path.exists()]
         if taken:
             raise UsageError(f"{folder} 中已有 {'、'.join(taken[:3])}{'等' if len(taken) > 3 else ''}，不会覆盖",

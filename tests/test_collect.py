@@ -267,3 +267,14 @@ def test_request_extension_on_a_clone_is_a_request_until_extend(office, run, sh,
     run("check")
     plain = json.loads(json.dumps(t))
     assert plain["extension_requests"][0]["by"] == "市财政局王五"
+
+
+def test_unit_names_never_leave_the_folder_or_share_a_file(ledger, run, tmp_path, refuse):
+    run("add", "事项一", "--lead-unit", "../../市住建局", "--within", "10wd")
+    out = send(run, tmp_path)
+    assert [p.name for p in out.iterdir()] == ["2026-11__.._市住建局.xlsx"]
+    run("add", "事项二", "--lead-unit", "市/局", "--within", "10wd")
+    run("add", "事项三", "--lead-unit", "市_局", "--within", "10wd")
+    res = refuse(ledger, "collect", "out", "-o", str(tmp_path / "again"), "--as-of", "2026-12-01")
+    assert "文件名相同：2026-12_市_局.xlsx" in res.err
+    assert not (tmp_path / "again").exists()
