@@ -29,6 +29,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:  # the file itself: missing, not an .xlsx, or not one we sent
+            return f"{self.file}：{self.message}"
         where = f"工作表“{self.sheet}”" + (f"第 {self.row} 行" if self.row else "")
         return f"{self.file}：{where}：{self.message}"
 
@@ -122,11 +124,11 @@ def read_book(path: Path, limits: sheets.Limits, problems: list[Problem], descri
     try:
         all_sheets = sheets.read(path, limits)
     except UsageError as e:
-        problems.append(Problem(path.name, "—", None, e.line()))
+        problems.append(Problem(path.name, "", None, e.line()))
         return None
     meta_sheet = next((s for s in all_sheets if s.name == META_SHEET), None)
     if meta_sheet is None:
-        problems.append(Problem(path.name, "—", None, f"不是 taizhang collect out 发出的报送表（缺少隐藏工作表“{META_SHEET}”）"))
+        problems.append(Problem(path.name, "", None, f"不是 taizhang collect out 发出的报送表（缺少隐藏工作表“{META_SHEET}”）"))
         return None
     sent = _meta(book, meta_sheet, bad)
     main = _main_sheet(all_sheets)

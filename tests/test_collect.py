@@ -163,7 +163,8 @@ def test_every_bad_row_is_named_with_sheet_and_row_and_nothing_is_recorded(offic
                      rf"工作表“进展报送”第 {finance} 行：“申请延期至”不是日期",
                      rf"第 {finance + 1} 行：事项 {office['school']} 是市教育局的事项，不是市财政局的",
                      rf"第 {finance + 2} 行：台账中没有编号为 2026-9999 的事项",
-                     r"other\.xlsx：.*不是 taizhang collect out 发出的报送表")
+                     r"^other\.xlsx：不是 taizhang collect out 发出的报送表")
+    _refused(run, ledger, h, [tmp_path / "没有这个文件.xlsx"], r"^没有这个文件\.xlsx：找不到文件")
     assert all(line.startswith(("2026-11_市财政局.xlsx：", "other.xlsx：", "错误：")) for line in lines)
 
 
