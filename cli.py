@@ -310,6 +310,7 @@ def urge(
     level: Annotated[str, typer.Option("--level", help="remind 催办单，supervise 督办单", metavar="remind|supervise")] = "remind",
     note: NoteOpt = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="对全部逾期的在办事项发单（一次提交）")] = False,
+    round_: Annotated[Optional[str], typer.Option("--round", help="催报：对该轮（YYYY-MM）未报回报送表的单位的各在办事项发单（一次提交）", metavar="YYYY-MM")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不打印催办单正文")] = False,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
@@ -322,9 +323,9 @@ def urge(
     from ledger import workflow
     from ledger.model import URGE_LEVELS
 
-    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue)
+    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue, round_)
     if not issued:
-        _out("没有逾期的在办事项，未发单")
+        _out("各单位都已报回，未发单" if round_ else "没有逾期的在办事项，未发单")
         return
     for task, text in issued:
         if not quiet:
@@ -1226,6 +1227,99 @@ def merge_driver(
         print(f"taizhang：无法自动合并 {path}：{getattr(e, 'message', e)}；请双方商定后由一人修改", file=sys.stderr)
         raise typer.Exit(1)
     atomic_write(Path(ours), merged)
+
+
+# -- units report back: the Excel round (issue 13) ------------------------------------
+collect_app = typer.Typer(help="各单位报送进展：发出 Excel 报送表、收回、查看谁未报。", no_args_is_help=True,
+                          rich_markup_mode=None)
+app.add_typer(collect_app, name="collect")
+
+
+@collect_app.command("out")
+def collect_out(
+    output: Annotated[str, typer.Option("-o", "--output", help="报送表写入的目录（不存在时新建）", metavar="DIR")],
+    unit: Annotated[Optional[list[str]], typer.Option("--unit", help="只给这个单位发（可重复；默认所有有在办事项的单位）", metavar="UNIT")] = None,
+    as_of: AsOfOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """每个单位一份报送表（如 2026-11_市住建局.xlsx）：列出该单位牵头或配合的在办事项，留出填报列；本轮记入 rounds/，一次提交。"""
+    from ledger import collect_out as out
+
+    round_, books = out.collect_out(_env(ledger, as_of, by), unit or [], output)
+    for b in books:
+        _out(f"{b.path}（{len(b.rows)} 项）")
+    _out(f"已发出 {round_} 轮报送表 {len(books)} 份，共 {sum(len(b.rows) for b in books)} 项")
+
+
+@collect_app.command("in")
+def collect_in(
+    files: Annotated[list[str], typer.Argument(help="各单位报回的报送表（.xlsx，可多个）", metavar="FILE...")],
+    on: Annotated[Optional[str], typer.Option("--on", help="收回日期 YYYY-MM-DD（默认今天），即进展的日期", metavar="DATE")] = None,
+    limit: Annotated[Optional[list[str]], typer.Option("--limit", help="放宽读表限制，如 --limit rows=100000", metavar="KEY=N")] = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """收回报送表：先逐行校验全部文件，都没有问题才记录进展、申请办结和延期申请，每份表一次提交。"""
+    from ledger import collect_in as cin
+
+    result = cin.receive(_env(ledger, by=by), files, on, limit)
+    for p in result.problems:
+        sys.stderr.write(f"{p}\n")
+    if result.problems:
+        bad = len({p.file for p in result.problems})
+        raise UsageError(f"{bad} 份报送表有 {len(result.problems)} 处问题，全部未收录",
+                         "请按上面列出的工作表和行改正（或退回单位重填）后重新收回")
+    for b in result.books:
+        empty = len(b.sent.empty)
+        _out(f"已收回 {b.round} 轮 {b.unit} 的报送表：更新 {len(b.changed)} 项" + (f"，未填 {empty} 项" if empty else ""))
+
+
+@collect_app.command("status")
+def collect_status(
+    round_: Annotated[Optional[str], typer.Option("--round", help="轮次 YYYY-MM（默认最近一轮）", metavar="YYYY-MM")] = None,
+    fmt: Annotated[TextFmt, typer.Option("--format", help="text 或 json", metavar="text|json")] = TextFmt.text,
+    ledger: LedgerOpt = None,
+) -> None:
+    """本轮报送情况：哪些单位已报、哪些应报未报、报回的表中哪些事项未填。"""
+    from ledger import rounds
+    from ledger.render import dumps
+
+    st = rounds.status(_env(ledger), round_)
+    if fmt == TextFmt.json:
+        _out(dumps(st.as_json()))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{st.round} 轮进展报送情况", title_justify="left", header_style="bold")
+    for c in ("单位", "发出日期", "事项", "报送情况", "已填", "未填的事项"):
+        table.add_column(c)
+    for u in st.units:
+        state = f"已报（{u.returned_on}）" if u.returned_on else "应报未报"
+        table.add_row(u.unit, str(u.sent_on), str(u.tasks), state,
+                      str(len(u.filled)) if u.returned_on else "—", "、".join(u.empty) if u.returned_on else "—")
+    _print(table)
+    missing = [u.unit for u in st.missing]
+    _out(f"已报 {len(st.units) - len(missing)} 个单位，应报未报 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""))
+    if missing:
+        _out(f"催报：taizhang urge --round {st.round}")
+
+
+@app.command("request-extension")
+def request_extension(
+    task_id: IdArg,
+    to: Annotated[str, typer.Option("--to", help="申请的新时限 YYYY-MM-DD", metavar="DATE")],
+    reason: Annotated[str, typer.Option("--reason", help="申请延期的理由（必填）", metavar="TEXT")],
+    on: OnOpt = None,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """责任单位申请延期：记为待批准的申请，时限不变；督查室用 taizhang extend 批准。"""
+    from ledger import requests
+
+    task = requests.request_extension(_env(ledger, by=by), task_id, to, reason, on)
+    r = task.extension_requests[-1]
+    _out(f"已记录 {task.id} 的延期申请：{task.due} → {r.requested_due}（待督查室批准：taizhang extend {task.id} --to {r.requested_due} --reason …）")
 
 
 # -- the one place errors become exit codes ------------------------------------------

@@ -15,11 +15,11 @@ FIELD_LABELS = {
     "assigned_on": "交办日期", "registered_on": "登记日期", "assign_due": "交办时限", "deadline_rule": "时限规则",
     "deadline_basis": "时限依据", "due": "办结时限", "due_provisional": "暂定时限", "report_cycle": "报送周期",
     "milestones": "节点", "tags": "标签", "progress": "进展", "done": "办结报告", "verification": "核验",
-    "deadline_changes": "时限变更", "urges": "催办", "events": "状态记录", "difficulties": "难以执行的反馈",
+    "deadline_changes": "时限变更", "extension_requests": "延期申请", "urges": "催办", "events": "状态记录", "difficulties": "难以执行的反馈",
     "coordinations": "协调", "notices": "督查通知书", "interviews": "约谈",
 }
 
-RECORD_LISTS = ("milestones", "progress", "deadline_changes", "urges", "events", "difficulties",
+RECORD_LISTS = ("milestones", "progress", "deadline_changes", "extension_requests", "urges", "events", "difficulties",
                 "coordinations", "notices", "interviews")
 SINGLE_RECORDS = ("done", "verification")
 CREATING = ("add", "import")
@@ -74,6 +74,10 @@ RULES: dict[str, Rule] = {
     "notice": Rule(append=("notices",)),
     "interview": Rule(append=("interviews",)),
     "recompute": Rule(due=True, provisional=True, append=("deadline_changes",), kinds=("recompute",)),
+    # A unit asks; the office decides with `extend`: a request never moves the deadline itself.
+    "request-extension": Rule(append=("extension_requests",)),
+    # A returned collect workbook (`collect out` writes rounds/ only, never a task file, so it needs no rule): the unit's progress, done reports and extension requests, nothing else.
+    "collect": Rule(status=(("open", "reported"),), append=("progress", "extension_requests"), sets=("done",)),
 }
 
 

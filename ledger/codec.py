@@ -18,6 +18,7 @@ from .model import (
     Notice,
     DoneReport,
     Event,
+    ExtensionRequest,
     Milestone,
     Progress,
     Task,
@@ -35,7 +36,7 @@ TASK_KEYS = (
     "assigned_on", "assigned_on_unknown", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
     "report_cycle",
     "milestones", "tags", "progress", "done", "verification",
-    "deadline_changes", "urges", "events", "difficulties",
+    "deadline_changes", "extension_requests", "urges", "events", "difficulties",
     "coordinations", "notices", "interviews",
 )
 _RECORDS = {
@@ -44,6 +45,7 @@ _RECORDS = {
     "done": DoneReport,
     "verification": Verification,
     "deadline_changes": DeadlineChange,
+    "extension_requests": ExtensionRequest,
     "urges": Urge,
     "events": Event,
     "difficulties": Difficulty,

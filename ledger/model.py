@@ -85,6 +85,17 @@ class DeadlineChange:
 
 
 @dataclass
+class ExtensionRequest:
+    """A unit asks for a later deadline; only the office grants it, with `extend` [004 §五.1(1)]."""
+
+    on: Date
+    requested_due: Date
+    reason: str
+    by: str = ""  # the unit (or its reporter) that asked
+    round: str = field(default="", metadata=OMIT)  # YYYY-MM when it came back in a collect round
+
+
+@dataclass
 class Urge:
     on: Date
     level: str  # remind | supervise
@@ -178,6 +189,7 @@ class Task:
     done: DoneReport | None = None
     verification: Verification | None = None
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
+    extension_requests: list[ExtensionRequest] = field(default_factory=list, metadata=OMIT)
     urges: list[Urge] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     difficulties: list[Difficulty] = field(default_factory=list, metadata=OMIT)

@@ -207,6 +207,12 @@ def task_detail(a, commits: list | None = None):
     section("时限变更", ("日期", "类型", "原时限", "申请", "批准", "原因", "批准领导", "经办人"),
             [(c.on, kinds.get(c.kind, c.kind) + ("（超时）" if c.late else ""), c.old_due, c.requested_due or c.new_due,
               c.new_due, c.reason, c.approved_by, c.by) for c in t.deadline_changes])
+    from .requests import pending
+
+    waiting = pending(t)
+    section("延期申请（待批准）", ("申请日期", "申请单位或人", "申请延期至", "理由", "批准命令"),
+            [(r.on, r.by, r.requested_due, r.reason, f"taizhang extend {t.id} --to {r.requested_due} --reason …")
+             for r in waiting])
     section("催办督办", ("日期", "编号", "类别", "说明", "经办人"),
             [(u.on, u.number, URGE_LEVELS.get(u.level, u.level), u.note, u.by) for u in t.urges])
     section("难以执行的反馈", ("反馈日期", "内容", "应反馈期限", "应答复期限", "答复", "答复日期", "说明"),

@@ -149,7 +149,8 @@ def build(
     rep.tasks = sorted(assessed, key=lambda a: a.task.id)
     totals = dict.fromkeys(
         ("tasks", "new", "reported_done", "closed", "open", "awaiting_verification", "overdue",
-         "suspended", "cancelled", "extended", "urged", "urges", "due", "done_on_time", "done_late"), 0)
+         "suspended", "cancelled", "extended", "urged", "urges", "due", "done_on_time", "done_late",
+         "progressed", "progress"), 0)
     rows: dict[str, UnitRow] = {}
     for a in assessed:
         t = a.task
@@ -169,6 +170,10 @@ def build(
         totals["urged"] += bool(urges)
         totals["urges"] += len(urges)
         row.urges += len(urges)
+        # What the units reported in the period (a collect round, or progress typed in by the office).
+        entries = sum(1 for p in t.progress if _in(p.on, start, end))
+        totals["progressed"] += bool(entries)
+        totals["progress"] += entries
         if _live_in(t, start, end):
             row.held += 1
         if t.status != "cancelled" and _in(t.due, start, end):
@@ -276,6 +281,8 @@ TOTAL_LABELS = {
     "due": "本期到期",
     "done_on_time": "本期按期办结",
     "done_late": "本期逾期办结",
+    "progressed": "本期报送进展事项",
+    "progress": "本期进展条数",
 }
 
 

@@ -426,6 +426,13 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
     return new
 
 
+# The helpers above under public names, for the modules that build on services (collect, requests).
+change_task = _change
+commit_message = _message
+shorten = _short
+date_or_today = _date_or_today
+
+
 # -- reading -----------------------------------------------------------------------
 def load_tasks(
     env: Env,

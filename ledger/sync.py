@@ -13,7 +13,7 @@ from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
-UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
+UNION_KEYS = ("progress", "urges", "events", "deadline_changes", "extension_requests")
 
 
 class MergeConflict(Exception):

@@ -113,14 +113,22 @@ def document_values(env: Env, a: Assessed, on: Date, number: str, note: str) -> 
     }
 
 
-def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_all: bool) -> list[tuple[Task, str]]:
-    """Issue numbered 催办单/督办单 to one task, or to every overdue task in one commit."""
+def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_all: bool,
+         round_: str | None = None) -> list[tuple[Task, str]]:
+    """Issue numbered 催办单/督办单 to one task, to every overdue task, or to every task of the units
+    that have not returned a collect round's sheet, in one commit."""
     if level not in URGE_LEVELS:
         raise UsageError(f"催办级别只能是 remind 或 supervise，而不是 {level!r}", "remind=催办单，supervise=督办单")
-    if bool(task_id) == bool(overdue_all):
-        raise UsageError("请给出一个事项编号，或用 --overdue 催办全部逾期事项（二者选一）",
-                         "如 taizhang urge 42 或 taizhang urge --overdue")
+    if [bool(task_id), bool(overdue_all), bool(round_)].count(True) != 1:
+        raise UsageError("请给出一个事项编号，或用 --overdue 催办全部逾期事项，或用 --round 催报未报送的单位（三者选一）",
+                         "如 taizhang urge 42、taizhang urge --overdue 或 taizhang urge --round 2026-11")
     note = clean(note, "说明", multiline=True)
+    unreturned: list[str] = []
+    if round_:
+        from .rounds import missing_tasks
+
+        round_, unreturned = missing_tasks(env, round_)
+        note = note or f"{round_} 轮进展报送表尚未报回，请尽快报送"
     ledger = env.ledger()
     clerk = ledger.clerk(env.by)
     prefix = urge_prefix(env, level)
@@ -132,6 +140,10 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         tasks = load_tasks(env, writing=True)
         if task_id:
             targets = [ledger.read_task(task_id)]
+        elif round_:
+            targets = [t for t in (ledger.read_task(i) for i in unreturned) if t.status == "open"]
+            if not targets:
+                return []
         else:
             targets = sorted(
                 (t for t in tasks if t.status == "open" and rules.overdue_workdays(t, env.today, cal) > 0),
@@ -150,7 +162,8 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         if len(changed) == 1:
             subject = f"{label} {changed[0].id} {_short(changed[0].title)}（{changed[0].urges[-1].number}）"
         else:
-            subject = f"{label}逾期事项 {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
+            what = f"{round_} 轮未报送单位的事项" if round_ else "逾期事项"
+            subject = f"{label}{what} {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
         body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
         ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
                       _message(subject, "urge", [t.id for t in changed], body), clerk)

@@ -55,8 +55,26 @@ def _every_command(run, h, ledger: Path, tmp_path: Path) -> None:
     csv = tmp_path / "导入.csv"
     csv.write_text("事项,牵头单位,办结时限\n落实常务会议定事项,市教育局,2026-12-31\n", encoding="utf-8")
     run("import", str(csv))
+    run("request-extension", b, "--to", "2027-03-31", "--reason", "冬季停工")
+    _collect_round(run, tmp_path, b)
     run("progress", b, "将被撤回的进展")
     run("undo")
+
+
+def _collect_round(run, tmp_path: Path, task_id: str) -> None:
+    """A unit's workbook out and back: progress, a done report and an extension request in one commit."""
+    from collectkit import fill
+
+    out = tmp_path / "报送表"
+    run("collect", "out", "-o", str(out))
+    d = run("add", "报送办结的事项", "--lead-unit", "市财政局", "--within", "20wd").last_line
+    for book in out.iterdir():
+        fill(book, {task_id: {"本期进展": "已补报材料", "申请延期至": "2027-06-30", "延期理由": "等待审批"}})
+    run("collect", "in", *map(str, out.iterdir()))
+    out2 = tmp_path / "报送表2"
+    run("collect", "out", "-o", str(out2), "--unit", "市财政局", "--as-of", "2026-12-01", today="2026-12-01")
+    fill(out2 / "2026-12_市财政局.xlsx", {d: {"本期进展": "已办完", "申请办结": "是"}})
+    run("collect", "in", str(out2 / "2026-12_市财政局.xlsx"), today="2026-12-01")
 
 
 def test_every_real_commands_commit_passes_its_actions_rules(ledger, run, h, tmp_path):

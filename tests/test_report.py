@@ -84,7 +84,7 @@ def test_september_as_it_stood(lived, monkeypatch, capsys):
     assert rep["totals"] == {
         "tasks": 4, "new": 4, "reported_done": 1, "closed": 1, "open": 3, "awaiting_verification": 0,
         "overdue": 1, "suspended": 0, "cancelled": 0, "extended": 1, "urged": 1, "urges": 1,
-        "due": 2, "done_on_time": 1, "done_late": 0,
+        "due": 2, "done_on_time": 1, "done_late": 0, "progressed": 0, "progress": 0,
     }
     u = units(rep)
     assert u["市住建局"] == {"unit": "市住建局", "held": 2, "due": 1, "due_suspended": 0, "done_on_time": 1,

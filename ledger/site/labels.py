@@ -11,7 +11,7 @@ FIELD_LABELS = {
     "description": "事项内容", "assigned_on": "交办日期", "registered_on": "登记日期", "assign_due": "交办单印发期限",
     "due": "办理时限", "due_provisional": "时限暂定", "deadline_rule": "时限规则", "deadline_basis": "时限依据",
     "report_cycle": "定期报送", "tags": "标签", "milestones": "时间节点", "progress": "办理进展",
-    "done": "申请办结", "verification": "核验销号", "deadline_changes": "时限变更", "urges": "催办督办",
+    "done": "申请办结", "verification": "核验销号", "deadline_changes": "时限变更", "extension_requests": "延期申请", "urges": "催办督办",
     "events": "退办、撤销与暂缓", "difficulties": "执行困难报告", "coordinations": "协调记录",
     "notices": "督查通知书", "interviews": "约谈记录", "schema_version": "文件格式版本",
     "assign_late_days": "交办超时（工作日）", "written_report_due": "须书面报告", "urged": "催办过",
@@ -25,7 +25,7 @@ RECORD_LABELS = {
     "new_due": "新时限", "reason": "原因", "rule": "规则", "requested_due": "申请时限", "late": "超时申请",
     "approved_by": "批准人", "level": "级别", "number": "文号", "action": "动作", "report_due": "报告期限",
     "answer_due": "答复期限", "answer": "答复", "answered_on": "答复日期", "resolved": "已解决",
-    "fix_due": "整改期限", "person": "约谈对象",
+    "fix_due": "整改期限", "person": "约谈对象", "round": "报送轮次",
 }
 
 # The monthly report's columns per unit (report.UnitRow.as_json), in the bulletin's order.
@@ -39,6 +39,7 @@ ACTION_LABELS = {
     "add": "交办登记", "progress": "报送进展", "done": "申请办结", "close": "核验销号", "reopen": "退回重办",
     "cancel": "撤销", "extend": "延期", "urge": "催办督办", "suspend": "暂缓", "resume": "恢复办理",
     "milestone": "时间节点", "import": "导入", "recompute": "重算时限", "undo": "撤回更正",
+    "collect": "单位报送", "request-extension": "申请延期",
 }
 
 
