@@ -218,6 +218,10 @@ def task_detail(a, commits: list | None = None):
     section("督查通知书", ("日期", "编号", "整改期限", "说明", "经办人"),
             [(n.on, n.number, n.fix_due, n.note, n.by) for n in t.notices])
     section("约谈", ("日期", "被约谈人", "说明", "经办人"), [(i.on, i.person, i.note, i.by) for i in t.interviews])
+    section("退回的办结记录", ("退回日期", "申请办结", "说明", "经办人", "核验销号"),
+            [(r.reopened_on, r.done_on, r.note, r.by,
+              f"{r.verified_on} {r.verified_by}（{METHODS.get(r.method, r.method)}）{r.verification_note}".strip()
+              if r.verified_on else "未核验") for r in t.returned])
     section("状态变更", ("日期", "动作", "原因", "经办人"),
             [(e.on, EVENT_LABELS.get(e.action, e.action), e.reason, e.by) for e in t.events])
     return Group(*parts)

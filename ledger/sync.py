@@ -13,7 +13,7 @@ from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
-UNION_KEYS = ("progress", "urges", "events", "deadline_changes")
+UNION_KEYS = ("progress", "urges", "events", "deadline_changes", "returned")
 
 
 class MergeConflict(Exception):
@@ -40,7 +40,7 @@ def merge_plain(base: dict, ours: dict, theirs: dict, task_id: str = "") -> dict
                 if _key(r) not in seen:
                     seen.add(_key(r))
                     merged.append(r)
-            out[key] = sorted(merged, key=lambda r: r.get("on", ""))  # stable: same day keeps order
+            out[key] = sorted(merged, key=lambda r: r.get("on", r.get("reopened_on", "")))  # stable: same day keeps order
         else:
             clashes.append(key)
     if clashes:
