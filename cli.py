@@ -143,12 +143,16 @@ def _print(renderable) -> None:
 def init(
     path: Annotated[Optional[str], typer.Argument(help="台账目录（默认当前目录）", metavar="PATH")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="单位名称，如 某某市人民政府督查室", metavar="NAME")] = None,
+    existing: Annotated[bool, typer.Option("--existing", help="在非空目录或已有的 git 仓库中建立台账（已有的文件不改动）")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="经办人姓名，存入台账的 git 设置（默认取 git 的 user.name；都没有时在终端上询问）", metavar="NAME")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="经办人邮箱，存入台账的 git 设置", metavar="EMAIL")] = None,
     by: ByOpt = None,
 ) -> None:
     """新建台账：建立 git 仓库、taizhang.yaml、tasks/ 和 calendar/，并做第一次提交。"""
     from ledger import services
 
-    root = services.init(path, org, _env(by=by))
+    ask = (lambda what: typer.prompt(what)) if sys.stdin.isatty() else None
+    root = services.init(path, org, _env(by=by), existing=existing, name=name, email=email, ask=ask)
     _out(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
 
 
