@@ -1316,6 +1316,10 @@ def _invoke(argv: list[str] | None) -> int:
         return rv if isinstance(rv, int) else 0
     except typer.Exit as e:
         return e.exit_code
+    except SystemExit as e:
+        if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+            raise
+        return _closed_stdout(e)
     except ClickUsageError as e:
         if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:
             print(e.ctx.get_help())
@@ -1331,9 +1335,25 @@ def _invoke(argv: list[str] | None) -> int:
         return 130
 
 
+def _closed_stdout(e: SystemExit) -> int:
+    """Click's answer to EPIPE is exit 1; a command that committed has succeeded whatever became of its output
+    (a script that saw 1 would retry and issue a second numbered notice)."""
+    from ledger.store import WRITE_CUT
+
+    if WRITE_CUT:
+        print("错误：输出被关闭，命令未完成，台账未改变；请重新运行", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    rc = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: a reader gone by now must not turn 0 into 120
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(rc)
 
 
 if __name__ == "__main__":

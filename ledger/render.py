@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import errno
 import sys
 from typing import Any, Iterable
 
@@ -22,10 +23,15 @@ LIST_FIELDS = (
 def console(stderr: bool = False):
     from rich.console import Console
 
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 on its own; the CLI decides (exit 0 once the change is committed).
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
     stream = sys.stderr if stderr else sys.stdout
     # Piped output keeps whole rows on one line instead of rich's 80-column default.
     width = None if stream.isatty() else 200
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    return PipeConsole(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def task_json(a) -> dict[str, Any]:

@@ -27,6 +27,10 @@ CALENDAR_DIR = "calendar"
 RETIRED_FILE = ".retired"
 TMP_MARK = ".taizhang-tmp"
 
+# Ledgers whose write was cut off by a closed stdout while it held the lock (before its
+# commit): only then does a broken pipe fail the command (cli.py); after a commit it succeeds.
+WRITE_CUT: list[Path] = []
+
 DEFAULT_CONFIG = {
     "schema_version": 1,
     "org": "",
@@ -424,6 +428,10 @@ class Ledger:
                     print(f"警告：上次操作被中断，已把 {'、'.join(self.interrupted)} 恢复到最后一次提交的状态",
                           file=sys.stderr)
                 yield
+            except OSError as e:
+                if e.errno == errno.EPIPE:  # output closed before the commit: the command failed
+                    WRITE_CUT.append(self.root)
+                raise
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
