@@ -91,6 +91,7 @@ LedgerOpt = Annotated[Optional[str], typer.Option("--ledger", help="台账目录
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="按哪一天计算（YYYY-MM-DD，默认今天或 TAIZHANG_TODAY）", metavar="DATE")]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help="经办人姓名（默认取台账仓库的 git user.name）", metavar="NAME")]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="发生日期 YYYY-MM-DD（默认今天）", metavar="DATE")]
+FutureOpt = Annotated[bool, typer.Option("--future", help="允许 --on 写今天之后的日期（预先登记）")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="说明", metavar="TEXT")]
 IdArg = Annotated[str, typer.Argument(help="事项编号，如 2026-0042；只写 42 表示当年第 42 号", metavar="ID")]
 
@@ -122,10 +123,10 @@ def _global_options(ledger: LedgerOpt = None) -> None:
     _global_ledger = ledger
 
 
-def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None):
+def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None, future: bool = False):
     from ledger.context import Env, resolve_today
 
-    return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by)
+    return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by, future=future)
 
 
 def _out(text: str) -> None:
@@ -173,6 +174,7 @@ def add(
     source: Annotated[Optional[str], typer.Option("--source", help=_sources_help(), metavar="KIND")] = None,
     ref: Annotated[Optional[str], typer.Option("--ref", help="文号、纪要号或批示日期", metavar="TEXT")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="交办日期（会议、批示之日；时限从次日起算），默认今天", metavar="DATE")] = None,
+    future: FutureOpt = False,
     due: Annotated[Optional[str], typer.Option("--due", help="办结时限，具体日期 YYYY-MM-DD", metavar="DATE")] = None,
     within: Annotated[Optional[str], typer.Option("--within", help="办结期限：5wd 工作日、10d 自然日、1w 周、1m 月、0.5m 半个月", metavar="SPAN")] = None,
     milestone: Annotated[Optional[list[str]], typer.Option("--milestone", help="时间节点 日期:内容 或 期限:内容，可重复", metavar="DATE:TEXT")] = None,
@@ -192,7 +194,7 @@ def add(
     from ledger import services
     from ledger.render import dumps, task_json
 
-    env = _env(ledger, by=by)
+    env = _env(ledger, by=by, future=future)
     spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
                             milestone, tag, description, parent, new_unit, report)
     task = services.add(env, spec)
@@ -297,6 +299,7 @@ def progress(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     percent: Annotated[Optional[int], typer.Option("--percent", help="完成进度 0–100，与序时进度比较，落后过多亮黄灯", metavar="N")] = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -304,7 +307,7 @@ def progress(
     """记录一条进展（可带完成百分比）。"""
     from ledger import services
 
-    task = services.progress(_env(ledger, by=by), task_id, text, on, percent)
+    task = services.progress(_env(ledger, by=by, future=future), task_id, text, on, percent)
     _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
@@ -361,13 +364,14 @@ def done(
     task_id: IdArg,
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """责任单位申请办结；之后须经核验才能销号（taizhang close）。"""
     from ledger import services
 
-    task = services.done(_env(ledger, by=by), task_id, note, on)
+    task = services.done(_env(ledger, by=by, future=future), task_id, note, on)
     _out(f"{task.id} 已申请办结，待核验销号")
 
 
@@ -378,13 +382,14 @@ def close(
     method: Annotated[str, typer.Option("--method", help="onsite 现场核验，document 书面核验", metavar="onsite|document")] = "onsite",
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """核验后销号；事项须先申请办结。"""
     from ledger import services
 
-    task = services.close(_env(ledger, by=by), task_id, verified_by, method, note, on)
+    task = services.close(_env(ledger, by=by, future=future), task_id, verified_by, method, note, on)
     _out(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
 
 
@@ -841,13 +846,14 @@ def suspend(
     task_id: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="暂缓原因（必填）", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """暂缓执行：暂缓期间不计逾期，恢复时按暂缓的工作日数顺延时限。"""
     from ledger import workflow
 
-    task = workflow.suspend(_env(ledger, by=by), task_id, reason, on)
+    task = workflow.suspend(_env(ledger, by=by, future=future), task_id, reason, on)
     _out(f"{task.id} 已暂缓")
 
 
@@ -857,6 +863,7 @@ def resume(
     shift: Annotated[bool, typer.Option("--shift", help="时限按暂缓的工作日数顺延（默认）")] = True,
     to: Annotated[Optional[str], typer.Option("--to", help="改为新的办结时限 YYYY-MM-DD（代替顺延）", metavar="DATE")] = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     note: NoteOpt = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -864,7 +871,7 @@ def resume(
     """恢复办理暂缓的事项：时限顺延暂缓的工作日数，或用 --to 重新确定。"""
     from ledger import workflow
 
-    task = workflow.resume(_env(ledger, by=by), task_id, to, on, note)
+    task = workflow.resume(_env(ledger, by=by, future=future), task_id, to, on, note)
     _out(f"{task.id} 已恢复办理，时限 {task.due}")
 
 
@@ -873,13 +880,14 @@ def report_difficulty(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="难以执行的情况和原因", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """责任单位反馈决定难以执行（应在决定后 5 个工作日内）；督查室须在 3 个工作日内答复。"""
     from ledger import workflow
 
-    task = workflow.report_difficulty(_env(ledger, by=by), task_id, text, on)
+    task = workflow.report_difficulty(_env(ledger, by=by, future=future), task_id, text, on)
     d = task.difficulties[-1]
     late = f"（迟于应反馈期限 {d.report_due}）" if d.report_due and d.on > d.report_due else ""
     _out(f"已记录 {task.id} 难以执行的反馈{late}，请于 {d.answer_due} 前答复（taizhang answer）")
@@ -892,6 +900,7 @@ def answer(
     note: NoteOpt = None,
     to: Annotated[Optional[str], typer.Option("--to", help="按新的办法执行时的新时限 YYYY-MM-DD", metavar="DATE")] = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -899,7 +908,7 @@ def answer(
     from ledger import workflow
     from ledger.model import DIFFICULTY_ANSWERS
 
-    task = workflow.answer(_env(ledger, by=by), task_id, decision, note, on, to)
+    task = workflow.answer(_env(ledger, by=by, future=future), task_id, decision, note, on, to)
     _out(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
 
 
@@ -926,13 +935,14 @@ def milestone_done(
     task_id: IdArg,
     n: Annotated[int, typer.Argument(help="时间节点序号（见 taizhang show）", metavar="N")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """登记第 N 个时间节点已完成。"""
     from ledger import workflow
 
-    task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
+    task = workflow.milestone_done(_env(ledger, by=by, future=future), task_id, n, on)
     _out(f"{task.id} 第 {n} 个时间节点已完成")
 
 
@@ -943,6 +953,7 @@ def escalate(
     note: Annotated[str, typer.Option("--note", help="协调情况（必填）", metavar="TEXT")],
     resolved: Annotated[bool, typer.Option("--resolved", help="本次协调已解决问题")] = False,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -950,7 +961,7 @@ def escalate(
     from ledger import workflow
     from ledger.rules import written_report_due
 
-    task = workflow.escalate(_env(ledger, by=by), task_id, to, note, resolved, on)
+    task = workflow.escalate(_env(ledger, by=by, future=future), task_id, to, note, resolved, on)
     _out(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
     if written_report_due(task):
         _out("提示：已两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议")
@@ -997,13 +1008,14 @@ def interview(
     person: Annotated[str, typer.Option("--person", help="被约谈人（单位分管负责人）", metavar="NAME")],
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """记录约谈；同一人一年内被约谈两次的，check --strict 提示通报批评。"""
     from ledger import workflow
 
-    env = _env(ledger, by=by)
+    env = _env(ledger, by=by, future=future)
     task = workflow.interview(env, task_id, person, note, on)
     i = task.interviews[-1]
     _out(f"已记录约谈 {i.person}（{task.id}）")

@@ -70,8 +70,15 @@ def split_units(values: Iterable[str]) -> list[str]:
     return units
 
 
-def _date_or_today(text: str | None, today: Date, what: str) -> Date:
-    return parse_date(text, what) if text else today
+def _date_or_today(text: str | None, env: Env, what: str) -> Date:
+    """The date given, or today; a date after today only with --future (a typo of the year is caught)."""
+    if not text:
+        return env.today
+    day = parse_date(text, what)
+    if day > env.today and not env.future:
+        raise UsageError(f"{what} {day} 晚于今天（{env.today}）",
+                         "请检查日期；确要预先登记将来的日期请加 --future")
+    return day
 
 
 def _warn_provisional(env: Env, due: Due, what: str) -> None:
@@ -278,7 +285,7 @@ def add(env: Env, spec: NewTask) -> Task:
     named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
     lead = named[:1]
     units = [u for u in named[1:] if u != lead[0]]
-    assigned_on = _date_or_today(spec.on, env.today, "--on 日期")
+    assigned_on = _date_or_today(spec.on, env, "--on 日期")
     if spec.due and spec.within:
         raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
 
@@ -336,6 +343,7 @@ def add(env: Env, spec: NewTask) -> Task:
     with ledger.locked():
         task_id = format_id(env.today.year, ledger.next_seq(env.today.year))
         task = Task(id=task_id, **task_fields)
+        refuse_unchecked(None, task)
         body = f"牵头单位：{task.lead_unit}" + (f"；责任单位：{'、'.join(units)}" if units else "")
         body += f"\n办结时限：{task.due}" + ("（暂定）" if task.due_provisional else "")
         if source:
@@ -354,10 +362,24 @@ def add(env: Env, spec: NewTask) -> Task:
             clerk,
         )
     _warn_provisional(env, due, "办结时限")
+    late = cal.count_workdays(due.date, env.today)
+    if late:
+        env.warn(f"警告：按交办日期 {assigned_on} 计，时限 {due.date} 已过，事项一登记就逾期 {late} 个工作日；"
+                 "如交办日期有误，请撤销后重新登记")
     return task
 
 
 # -- changes to one task -----------------------------------------------------------
+def refuse_unchecked(old: Task | None, new: Task) -> None:
+    """The tool's own states pass its own check: a change `check` would flag is refused instead."""
+    from .invariants import introduced
+
+    problems = introduced(old, new)
+    if problems:
+        raise TransitionError(f"{new.id} 这样改会通不过 taizhang check：{problems[0]}",
+                              "请检查日期（--on）等选项；本次未作任何修改")
+
+
 def _change(
     env: Env,
     task_id: str,
@@ -374,19 +396,20 @@ def _change(
     with ledger.locked():
         task = ledger.read_task(task_id)
         new = codec.upgraded(apply(task))
+        refuse_unchecked(task, new)
         ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
     return new
 
 
 def progress(env: Env, task_id: str, text: str, on: str | None, percent: int | None = None) -> Task:
     text = clean(text, "进展内容", required=True, multiline=True)
-    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
+    entry = Progress(_date_or_today(on, env, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
     return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
                    lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
 
 
 def done(env: Env, task_id: str, note: str | None, on: str | None) -> Task:
-    report = DoneReport(_date_or_today(on, env.today, "--on 日期"), clean(note, "说明", multiline=True),
+    report = DoneReport(_date_or_today(on, env, "--on 日期"), clean(note, "说明", multiline=True),
                         env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.report_done(t, report), "done",
                    lambda t: f"申请办结 {t.id} {_short(t.title)}", report.note)
@@ -396,7 +419,7 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
     if method not in METHODS:
         raise UsageError(f"核验方式只能是 onsite 或 document，而不是 {method!r}", "onsite=现场核验，document=书面核验")
     verification = Verification(
-        _date_or_today(on, env.today, "--on 日期"), clean(verified_by, "核验人", required=True),
+        _date_or_today(on, env, "--on 日期"), clean(verified_by, "核验人", required=True),
         method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
     )
     separate = env.ledger().config.get("separation_of_duties", True)
@@ -676,6 +699,7 @@ def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | 
                     env.today, "recompute", fresh.due, due.date, "节假日安排已录入，重算暂定时限", clerk.name))
             fresh.due, fresh.due_provisional = due.date, False
             fresh.schema_version = codec.SCHEMA_VERSION
+            refuse_unchecked(task, fresh)
             changed.append(fresh)
         if changed or files:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]
