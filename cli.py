@@ -1077,8 +1077,8 @@ def _log_rows(entries) -> "object":
 @app.command()
 def log(
     task_id: Annotated[Optional[str], typer.Argument(help="事项编号；不写则列出全台账的变更", metavar="[ID]")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（按记录的日期，即显示的日期；YYYY-MM-DD，或 昨天、上周一、本月初 等）", metavar="DATE")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日；写法同 --since）", metavar="DATE")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="只看该经办人（姓名或邮箱）的变更", metavar="CLERK")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="只看牵头或责任单位为该单位的事项", metavar="UNIT")] = None,
     action: Annotated[Optional[str], typer.Option("--action", help="只看该动作：add、progress、done、close、extend、urge、reopen、cancel、undo、hand-edit 等", metavar="ACTION")] = None,
@@ -1107,8 +1107,8 @@ def log(
 
 @app.command()
 def review(
-    since: Annotated[str, typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")],
-    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    since: Annotated[str, typer.Option("--since", help="从该日起（按记录的日期；YYYY-MM-DD，或 昨天、上周一、本月初 等）", metavar="DATE")],
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日；写法同 --since）", metavar="DATE")] = None,
     fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,

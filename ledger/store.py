@@ -696,8 +696,7 @@ class ChangeSet:
         return values[-1] if values else None
 
 
-def changesets(root: Path, since: str | None = None, until: str | None = None,
-               paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
+def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
     """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges)."""
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
@@ -705,10 +704,8 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
     sep, start = "\x1f", "\x1e"
     fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
     args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m", "--first-parent", f"--format={fmt}"]
-    if since:
-        args.append(f"--since={since}")
-    if until:
-        args.append(f"--until={until}")
+    # No --since/--until here: git filters them on the committer date, which is not the date
+    # shown (the author date); trail.entries filters on the shown one.
     out = git(root, *args, rev, "--", *paths)
     result = []
     for chunk in out.split(start)[1:]:
