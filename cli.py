@@ -1179,6 +1179,8 @@ def sync(
     res = sync_service.sync(_env(ledger, by=by), remote, push=not no_push)
     for old, new in res.renumbered.items():
         _out(f"改号：本地新登记的 {old} 在 {res.remote} 上已被占用，已改为 {new}")
+    for old, new in res.renumbered_numbers.items():
+        _out(f"改号：本地新发的 {old} 在 {res.remote} 上已被使用，已改为 {new}")
     parts = [f"取回 {res.received} 个提交", f"推送 {res.sent} 个提交"]
     if res.pending:
         parts.append(f"{res.pending} 个本地提交未推送（--no-push）")
