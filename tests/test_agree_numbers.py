@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-from clerkkit import Clerk, clerk, git_daemon  # noqa: F401  (fixture)
-
-
-@pytest.fixture
-def server(tmp_path, clerk: Clerk):
-    served = tmp_path / "served"
-    served.mkdir()
-    clerk.git("clone", "-q", "--bare", clerk.cwd, served / "ledger.git")
-    with git_daemon(served, clerk.env) as base:
-        yield f"{base}/ledger.git"
-
-
-def _join(url: str, tmp_path, name: str, email: str) -> Clerk:
-    c = Clerk(tmp_path / f"home-{email}", tmp_path, name, email)
-    c.git("clone", "-q", url, tmp_path / email)
-    c.cwd = tmp_path / email
-    return c
+from clerkkit import Clerk, clerk, server  # noqa: F401  (fixtures)
+from clerkkit import join as _join
 
 
 def _numbers(c: Clerk) -> list[str]:
