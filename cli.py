@@ -91,6 +91,7 @@ LedgerOpt = Annotated[Optional[str], typer.Option("--ledger", help="台账目录
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="按哪一天计算（YYYY-MM-DD，默认今天或 TAIZHANG_TODAY）", metavar="DATE")]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help="经办人姓名（默认取台账仓库的 git user.name）", metavar="NAME")]
 OnOpt = Annotated[Optional[str], typer.Option("--on", help="发生日期 YYYY-MM-DD（默认今天）", metavar="DATE")]
+FutureOpt = Annotated[bool, typer.Option("--future", help="允许 --on 写今天之后的日期（预先登记）")]
 NoteOpt = Annotated[Optional[str], typer.Option("--note", help="说明", metavar="TEXT")]
 IdArg = Annotated[str, typer.Argument(help="事项编号，如 2026-0042；只写 42 表示当年第 42 号", metavar="ID")]
 
@@ -122,10 +123,10 @@ def _global_options(ledger: LedgerOpt = None) -> None:
     _global_ledger = ledger
 
 
-def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None):
+def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None, future: bool = False):
     from ledger.context import Env, resolve_today
 
-    return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by)
+    return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by, future=future)
 
 
 def _out(text: str) -> None:
@@ -143,12 +144,16 @@ def _print(renderable) -> None:
 def init(
     path: Annotated[Optional[str], typer.Argument(help="台账目录（默认当前目录）", metavar="PATH")] = None,
     org: Annotated[Optional[str], typer.Option("--org", help="单位名称，如 某某市人民政府督查室", metavar="NAME")] = None,
+    existing: Annotated[bool, typer.Option("--existing", help="在非空目录或已有的 git 仓库中建立台账（已有的文件不改动）")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="经办人姓名，存入台账的 git 设置（默认取 git 的 user.name；都没有时在终端上询问）", metavar="NAME")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="经办人邮箱，存入台账的 git 设置", metavar="EMAIL")] = None,
     by: ByOpt = None,
 ) -> None:
     """新建台账：建立 git 仓库、taizhang.yaml、tasks/ 和 calendar/，并做第一次提交。"""
     from ledger import services
 
-    root = services.init(path, org, _env(by=by))
+    ask = (lambda what: typer.prompt(what)) if sys.stdin.isatty() else None
+    root = services.init(path, org, _env(by=by), existing=existing, name=name, email=email, ask=ask)
     _out(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
 
 
@@ -169,6 +174,7 @@ def add(
     source: Annotated[Optional[str], typer.Option("--source", help=_sources_help(), metavar="KIND")] = None,
     ref: Annotated[Optional[str], typer.Option("--ref", help="文号、纪要号或批示日期", metavar="TEXT")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="交办日期（会议、批示之日；时限从次日起算），默认今天", metavar="DATE")] = None,
+    future: FutureOpt = False,
     due: Annotated[Optional[str], typer.Option("--due", help="办结时限，具体日期 YYYY-MM-DD", metavar="DATE")] = None,
     within: Annotated[Optional[str], typer.Option("--within", help="办结期限：5wd 工作日、10d 自然日、1w 周、1m 月、0.5m 半个月", metavar="SPAN")] = None,
     milestone: Annotated[Optional[list[str]], typer.Option("--milestone", help="时间节点 日期:内容 或 期限:内容，可重复", metavar="DATE:TEXT")] = None,
@@ -188,7 +194,7 @@ def add(
     from ledger import services
     from ledger.render import dumps, task_json
 
-    env = _env(ledger, by=by)
+    env = _env(ledger, by=by, future=future)
     spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
                             milestone, tag, description, parent, new_unit, report)
     task = services.add(env, spec)
@@ -293,6 +299,7 @@ def progress(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     percent: Annotated[Optional[int], typer.Option("--percent", help="完成进度 0–100，与序时进度比较，落后过多亮黄灯", metavar="N")] = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -300,7 +307,7 @@ def progress(
     """记录一条进展（可带完成百分比）。"""
     from ledger import services
 
-    task = services.progress(_env(ledger, by=by), task_id, text, on, percent)
+    task = services.progress(_env(ledger, by=by, future=future), task_id, text, on, percent)
     _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
@@ -358,13 +365,14 @@ def done(
     task_id: IdArg,
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """责任单位申请办结；之后须经核验才能销号（taizhang close）。"""
     from ledger import services
 
-    task = services.done(_env(ledger, by=by), task_id, note, on)
+    task = services.done(_env(ledger, by=by, future=future), task_id, note, on)
     _out(f"{task.id} 已申请办结，待核验销号")
 
 
@@ -375,13 +383,14 @@ def close(
     method: Annotated[str, typer.Option("--method", help="onsite 现场核验，document 书面核验", metavar="onsite|document")] = "onsite",
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """核验后销号；事项须先申请办结。"""
     from ledger import services
 
-    task = services.close(_env(ledger, by=by), task_id, verified_by, method, note, on)
+    task = services.close(_env(ledger, by=by, future=future), task_id, verified_by, method, note, on)
     _out(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
 
 
@@ -838,13 +847,14 @@ def suspend(
     task_id: IdArg,
     reason: Annotated[str, typer.Option("--reason", help="暂缓原因（必填）", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """暂缓执行：暂缓期间不计逾期，恢复时按暂缓的工作日数顺延时限。"""
     from ledger import workflow
 
-    task = workflow.suspend(_env(ledger, by=by), task_id, reason, on)
+    task = workflow.suspend(_env(ledger, by=by, future=future), task_id, reason, on)
     _out(f"{task.id} 已暂缓")
 
 
@@ -854,6 +864,7 @@ def resume(
     shift: Annotated[bool, typer.Option("--shift", help="时限按暂缓的工作日数顺延（默认）")] = True,
     to: Annotated[Optional[str], typer.Option("--to", help="改为新的办结时限 YYYY-MM-DD（代替顺延）", metavar="DATE")] = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     note: NoteOpt = None,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
@@ -861,7 +872,7 @@ def resume(
     """恢复办理暂缓的事项：时限顺延暂缓的工作日数，或用 --to 重新确定。"""
     from ledger import workflow
 
-    task = workflow.resume(_env(ledger, by=by), task_id, to, on, note)
+    task = workflow.resume(_env(ledger, by=by, future=future), task_id, to, on, note)
     _out(f"{task.id} 已恢复办理，时限 {task.due}")
 
 
@@ -870,13 +881,14 @@ def report_difficulty(
     task_id: IdArg,
     text: Annotated[str, typer.Argument(help="难以执行的情况和原因", metavar="TEXT")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """责任单位反馈决定难以执行（应在决定后 5 个工作日内）；督查室须在 3 个工作日内答复。"""
     from ledger import workflow
 
-    task = workflow.report_difficulty(_env(ledger, by=by), task_id, text, on)
+    task = workflow.report_difficulty(_env(ledger, by=by, future=future), task_id, text, on)
     d = task.difficulties[-1]
     late = f"（迟于应反馈期限 {d.report_due}）" if d.report_due and d.on > d.report_due else ""
     _out(f"已记录 {task.id} 难以执行的反馈{late}，请于 {d.answer_due} 前答复（taizhang answer）")
@@ -889,6 +901,7 @@ def answer(
     note: NoteOpt = None,
     to: Annotated[Optional[str], typer.Option("--to", help="按新的办法执行时的新时限 YYYY-MM-DD", metavar="DATE")] = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -896,7 +909,7 @@ def answer(
     from ledger import workflow
     from ledger.model import DIFFICULTY_ANSWERS
 
-    task = workflow.answer(_env(ledger, by=by), task_id, decision, note, on, to)
+    task = workflow.answer(_env(ledger, by=by, future=future), task_id, decision, note, on, to)
     _out(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
 
 
@@ -923,13 +936,14 @@ def milestone_done(
     task_id: IdArg,
     n: Annotated[int, typer.Argument(help="时间节点序号（见 taizhang show）", metavar="N")],
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """登记第 N 个时间节点已完成。"""
     from ledger import workflow
 
-    task = workflow.milestone_done(_env(ledger, by=by), task_id, n, on)
+    task = workflow.milestone_done(_env(ledger, by=by, future=future), task_id, n, on)
     _out(f"{task.id} 第 {n} 个时间节点已完成")
 
 
@@ -940,6 +954,7 @@ def escalate(
     note: Annotated[str, typer.Option("--note", help="协调情况（必填）", metavar="TEXT")],
     resolved: Annotated[bool, typer.Option("--resolved", help="本次协调已解决问题")] = False,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
@@ -947,7 +962,7 @@ def escalate(
     from ledger import workflow
     from ledger.rules import written_report_due
 
-    task = workflow.escalate(_env(ledger, by=by), task_id, to, note, resolved, on)
+    task = workflow.escalate(_env(ledger, by=by, future=future), task_id, to, note, resolved, on)
     _out(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
     if written_report_due(task):
         _out("提示：已两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议")
@@ -994,13 +1009,14 @@ def interview(
     person: Annotated[str, typer.Option("--person", help="被约谈人（单位分管负责人）", metavar="NAME")],
     note: NoteOpt = None,
     on: OnOpt = None,
+    future: FutureOpt = False,
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
     """记录约谈；同一人一年内被约谈两次的，check --strict 提示通报批评。"""
     from ledger import workflow
 
-    env = _env(ledger, by=by)
+    env = _env(ledger, by=by, future=future)
     task = workflow.interview(env, task_id, person, note, on)
     i = task.interviews[-1]
     _out(f"已记录约谈 {i.person}（{task.id}）")
@@ -1062,8 +1078,8 @@ def _log_rows(entries) -> "object":
 @app.command()
 def log(
     task_id: Annotated[Optional[str], typer.Argument(help="事项编号；不写则列出全台账的变更", metavar="[ID]")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="从该日起（按记录的日期，即显示的日期；YYYY-MM-DD，或 昨天、上周一、本月初 等）", metavar="DATE")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日；写法同 --since）", metavar="DATE")] = None,
     by: Annotated[Optional[str], typer.Option("--by", help="只看该经办人（姓名或邮箱）的变更", metavar="CLERK")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="只看牵头或责任单位为该单位的事项", metavar="UNIT")] = None,
     action: Annotated[Optional[str], typer.Option("--action", help="只看该动作：add、progress、done、close、extend、urge、reopen、cancel、undo、hand-edit 等", metavar="ACTION")] = None,
@@ -1092,8 +1108,8 @@ def log(
 
 @app.command()
 def review(
-    since: Annotated[str, typer.Option("--since", help="从该日起（YYYY-MM-DD）", metavar="DATE")],
-    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日）", metavar="DATE")] = None,
+    since: Annotated[str, typer.Option("--since", help="从该日起（按记录的日期；YYYY-MM-DD，或 昨天、上周一、本月初 等）", metavar="DATE")],
+    until: Annotated[Optional[str], typer.Option("--until", help="到该日止（含当日；写法同 --since）", metavar="DATE")] = None,
     fmt: Annotated[ShowFmt, typer.Option("--format", help="输出格式")] = ShowFmt.table,
     as_of: AsOfOpt = None,
     ledger: LedgerOpt = None,
@@ -1164,6 +1180,8 @@ def sync(
     res = sync_service.sync(_env(ledger, by=by), remote, push=not no_push)
     for old, new in res.renumbered.items():
         _out(f"改号：本地新登记的 {old} 在 {res.remote} 上已被占用，已改为 {new}")
+    for old, new in res.renumbered_numbers.items():
+        _out(f"改号：本地新发的 {old} 在 {res.remote} 上已被使用，已改为 {new}")
     parts = [f"取回 {res.received} 个提交", f"推送 {res.sent} 个提交"]
     if res.pending:
         parts.append(f"{res.pending} 个本地提交未推送（--no-push）")
@@ -1421,6 +1439,10 @@ def _invoke(argv: list[str] | None) -> int:
         return rv if isinstance(rv, int) else 0
     except typer.Exit as e:
         return e.exit_code
+    except SystemExit as e:
+        if type(sys.stdout).__name__ != "PacifyFlushWrapper":
+            raise
+        return _closed_stdout(e)
     except ClickUsageError as e:
         if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:
             print(e.ctx.get_help())
@@ -1436,9 +1458,25 @@ def _invoke(argv: list[str] | None) -> int:
         return 130
 
 
+def _closed_stdout(e: SystemExit) -> int:
+    """Click's answer to EPIPE is exit 1; a command that committed has succeeded whatever became of its output
+    (a script that saw 1 would retry and issue a second numbered notice)."""
+    from ledger.store import WRITE_CUT
+
+    if WRITE_CUT:
+        print("错误：输出被关闭，命令未完成，台账未改变；请重新运行", file=sys.stderr)
+        return 1
+    return 0
+
+
 def run() -> None:
     """Console-script entry point."""
-    sys.exit(main())
+    rc = main()
+    try:
+        sys.stdout.flush()  # what is still buffered: a reader gone by now must not turn 0 into 120
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(rc)
 
 
 if __name__ == "__main__":

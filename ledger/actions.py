@@ -15,12 +15,14 @@ FIELD_LABELS = {
     "assigned_on": "交办日期", "registered_on": "登记日期", "assign_due": "交办时限", "deadline_rule": "时限规则",
     "deadline_basis": "时限依据", "due": "办结时限", "due_provisional": "暂定时限", "report_cycle": "报送周期",
     "milestones": "节点", "tags": "标签", "progress": "进展", "done": "办结报告", "verification": "核验",
-    "deadline_changes": "时限变更", "extension_requests": "延期申请", "urges": "催办", "events": "状态记录", "difficulties": "难以执行的反馈",
+    "returned": "退回的办结记录",
+    "deadline_changes": "时限变更", "extension_requests": "延期申请", "urges": "催办", "events": "状态记录",
+    "difficulties": "难以执行的反馈",
     "coordinations": "协调", "notices": "督查通知书", "interviews": "约谈",
 }
 
-RECORD_LISTS = ("milestones", "progress", "deadline_changes", "extension_requests", "urges", "events", "difficulties",
-                "coordinations", "notices", "interviews")
+RECORD_LISTS = ("milestones", "progress", "returned", "deadline_changes", "extension_requests", "urges", "events",
+                "difficulties", "coordinations", "notices", "interviews")
 SINGLE_RECORDS = ("done", "verification")
 CREATING = ("add", "import")
 
@@ -56,7 +58,7 @@ RULES: dict[str, Rule] = {
     "progress": Rule(append=("progress",)),
     "done": Rule(status=(("open", "reported"),), sets=("done",)),
     "close": Rule(status=(("reported", "closed"),), sets=("verification",)),
-    "reopen": Rule(status=(("reported", "open"), ("closed", "open")), append=("events",), events=("reopen",),
+    "reopen": Rule(status=(("reported", "open"), ("closed", "open")), append=("events", "returned"), events=("reopen",),
                    clears=("done", "verification")),
     "cancel": Rule(status=(("open", "cancelled"), ("reported", "cancelled"), ("suspended", "cancelled")),
                    append=("events",), events=("cancel",)),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable
 
 from .codec import FormatError, key_line, task_from_plain
+from .docnumbers import in_plain
 from .errors import Problem
 from .model import STATUS_LABELS, Task, task_rel
 
@@ -134,6 +135,7 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
     """
     problems: list[Problem] = []
     seen: dict[str, str] = {}
+    numbers: dict[str, str] = {}  # 催〔2026〕4号 -> the file that holds it first
     always, checks = list(always), list(checks)
     for rel, value in loaded.items():
         if isinstance(value, Exception):
@@ -144,6 +146,11 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
         if tid in seen:
             findings.append(("id", f"编号 {tid} 与 {seen[tid]} 重复"))
         seen.setdefault(tid, rel)
+        for key, number in in_plain(value):
+            if number in numbers:
+                where = "本文件" if numbers[number] == rel else numbers[number]
+                findings.append((key, f"文号 {number} 与{where}中的重复（催办单、督办单、督查通知书的编号不得重复使用）"))
+            numbers.setdefault(number, rel)
         per_file = always if rel in skip else checks + always
         if per_file:
             try:

@@ -21,6 +21,7 @@ from .model import (
     ExtensionRequest,
     Milestone,
     Progress,
+    Returned,
     Task,
     Urge,
     Verification,
@@ -35,7 +36,7 @@ TASK_KEYS = (
     "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
     "assigned_on", "assigned_on_unknown", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
     "report_cycle",
-    "milestones", "tags", "progress", "done", "verification",
+    "milestones", "tags", "progress", "done", "verification", "returned",
     "deadline_changes", "extension_requests", "urges", "events", "difficulties",
     "coordinations", "notices", "interviews",
 )
@@ -44,6 +45,7 @@ _RECORDS = {
     "progress": Progress,
     "done": DoneReport,
     "verification": Verification,
+    "returned": Returned,
     "deadline_changes": DeadlineChange,
     "extension_requests": ExtensionRequest,
     "urges": Urge,
@@ -53,8 +55,8 @@ _RECORDS = {
     "notices": Notice,
     "interviews": Interview,
 }
-_NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on"}
-_DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due"} | _NULL_DATE_KEYS
+_NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on", "verified_on"}
+_DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due", "reopened_on"} | _NULL_DATE_KEYS
 _BOOL_KEYS = {"late", "resolved"}
 _INT_KEYS = {"percent"}
 _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")

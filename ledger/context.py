@@ -34,6 +34,7 @@ class Env:
     ledger_path: str | None = None
     today: dt.date = field(default_factory=resolve_today)
     by: str | None = None
+    future: bool = False  # --future: an --on date after today is meant (registered in advance)
     warn: Callable[[str], None] = _stderr
     _ledger: object = None
 

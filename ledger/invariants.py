@@ -60,10 +60,13 @@ def check_record_dates(rel: str, plain: dict, task: Task) -> list[Finding]:
     start = task.assigned_on
     for key, records in (("urges", task.urges), ("events", task.events), ("deadline_changes", task.deadline_changes)):
         for r in records:
-            if r.on < start:
+            # A task registered in advance (add --on a later day --future) may be cancelled, and its
+            # provisional deadline recomputed, before that day: neither is an act of the task itself.
+            if r.on < start and getattr(r, "action", None) != "cancel" and getattr(r, "kind", None) != "recompute":
                 found.append((key, f"记录日期 {r.on} 早于交办日期 {start}"))
     for c in task.deadline_changes:
-        if c.kind == "extend" and c.on > c.old_due:
+        # Asked after the deadline is allowed only as 超时延期, approved by a leader [004 §五.1(1)].
+        if c.kind == "extend" and c.on > c.old_due and not (c.late and c.approved_by):
             found.append(("deadline_changes", f"延期于 {c.on} 提出，晚于原时限 {c.old_due}（超期不得延期）"))
     for m in task.milestones:
         if m.done_on is not None and m.done_on < start:
@@ -102,3 +105,24 @@ def check_texts(texts: dict[str, bytes], checks_list: list | None = None) -> lis
             for key, message in check(rel, plain, task):
                 problems.append(Problem(rel, key_line(text, key), message))
     return problems
+
+
+def introduced(old: Task | None, new: Task) -> list[str]:
+    """What `check` would find in `new` that `old` did not have: a command refuses such a change.
+
+    The schema check is left out: the writer's output fits it by construction, and loading
+    jsonschema would cost every write ~0.1 s.
+    """
+    from . import checks
+    from .model import task_rel
+
+    tier = [c for c in all_checks() if c is not checks.check_schema]
+
+    def found(task: Task | None) -> list[str]:
+        if task is None:
+            return []
+        plain = task_to_plain(task)
+        return [message for check in tier for _, message in check(task_rel(task.id), plain, task)]
+
+    before = set(found(old))
+    return [m for m in found(new) if m not in before]

@@ -67,6 +67,37 @@ class Verification:
 
 
 @dataclass
+class Returned:
+    """A done report (and its verification, if it had one) that a reopen (退办) sent back: kept as history."""
+
+    reopened_on: Date
+    done_on: Date
+    note: str = ""
+    by: str = ""
+    verified_on: Date | None = field(default=None, metadata=OMIT)
+    verified_by: str = field(default="", metadata=OMIT)
+    method: str = field(default="", metadata=OMIT)
+    verification_note: str = field(default="", metadata=OMIT)
+    verification_by: str = field(default="", metadata=OMIT)
+
+    @classmethod
+    def of(cls, on: Date, done: DoneReport, verification: Verification | None) -> "Returned":
+        v = verification
+        return cls(on, done.on, done.note, done.by,
+                   v.on if v else None, v.verified_by if v else "", v.method if v else "",
+                   v.note if v else "", v.by if v else "")
+
+    def done_report(self) -> DoneReport:
+        return DoneReport(self.done_on, self.note, self.by)
+
+    def verification(self) -> Verification | None:
+        if self.verified_on is None:
+            return None
+        return Verification(self.verified_on, self.verified_by, self.method, self.verification_note,
+                            self.verification_by)
+
+
+@dataclass
 class DeadlineChange:
     """A deadline moved: an extension, or a recomputation once the calendar is known."""
 
@@ -188,6 +219,8 @@ class Task:
     progress: list[Progress] = field(default_factory=list)
     done: DoneReport | None = None
     verification: Verification | None = None
+    # Earlier rounds a reopen sent back, oldest first: every 申请办结 and 销号 stays on record.
+    returned: list[Returned] = field(default_factory=list, metadata=OMIT)
     deadline_changes: list[DeadlineChange] = field(default_factory=list)
     extension_requests: list[ExtensionRequest] = field(default_factory=list, metadata=OMIT)
     urges: list[Urge] = field(default_factory=list)
@@ -205,6 +238,17 @@ class Task:
     @property
     def seq(self) -> int:
         return int(self.id[5:])
+
+
+def done_reports(task: Task) -> list[DoneReport]:
+    """Every 申请办结 the task ever had, the returned ones first."""
+    return [r.done_report() for r in task.returned] + ([task.done] if task.done else [])
+
+
+def verifications(task: Task) -> list[Verification]:
+    """Every 核验销号 the task ever had, including those a reopen later returned."""
+    past = [v for v in (r.verification() for r in task.returned) if v is not None]
+    return past + ([task.verification] if task.verification else [])
 
 
 def format_id(year: int, seq: int) -> str:

@@ -32,7 +32,7 @@ def default_dir(url: str) -> str:
     return name or "台账"
 
 
-def _global_config(key: str) -> str:
+def global_config(key: str) -> str:
     # Global and system only: the folder we are in may be some other repository.
     for scope in ("--global", "--system"):
         code, out, _ = store.git_try(Path.cwd(), "config", scope, "--get", key)
@@ -60,7 +60,7 @@ def _pick_branch(tmp: Path) -> str:
 
 def clone(url: str, dest: str | None, name: str | None, email: str | None, warn=None) -> Cloned:
     """Clone the office ledger into dest, on its ledger branch, set up like `init`; or leave nothing."""
-    name = (name or "").strip() or _global_config("user.name")
+    name = (name or "").strip() or global_config("user.name")
     if not name:
         raise UsageError("没有经办人姓名：每次变更都要记下是谁做的（git user.name）",
                          "请加 --name 你的姓名 --email 你的邮箱，或先运行 git config --global user.name 你的姓名")
@@ -82,9 +82,9 @@ def clone(url: str, dest: str | None, name: str | None, email: str | None, warn=
         if unborn and unborn != branch:  # clone set up tracking for the remote HEAD's missing branch
             store.git_try(tmp, "config", "--remove-section", f"branch.{unborn}")
         store.git(tmp, "remote", "set-head", ORIGIN, branch)
-        if name != _global_config("user.name"):
+        if name != global_config("user.name"):
             store.git(tmp, "config", "user.name", name)
-        if email and email != _global_config("user.email"):
+        if email and email != global_config("user.email"):
             store.git(tmp, "config", "user.email", email)
         tasks = len([p for p in store.git(tmp, "ls-files", "-z", "--", store.TASKS_DIR).split("\0")
                      if p.endswith(".yaml")])

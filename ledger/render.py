@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import errno
 import sys
 from typing import Any, Iterable
 
@@ -22,10 +23,15 @@ LIST_FIELDS = (
 def console(stderr: bool = False):
     from rich.console import Console
 
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit 1 on its own; the CLI decides (exit 0 once the change is committed).
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
     stream = sys.stderr if stderr else sys.stdout
     # Piped output keeps whole rows on one line instead of rich's 80-column default.
     width = None if stream.isatty() else 200
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False)
+    return PipeConsole(file=stream, width=width, highlight=False, soft_wrap=False)
 
 
 def task_json(a) -> dict[str, Any]:
@@ -224,6 +230,10 @@ def task_detail(a, commits: list | None = None):
     section("督查通知书", ("日期", "编号", "整改期限", "说明", "经办人"),
             [(n.on, n.number, n.fix_due, n.note, n.by) for n in t.notices])
     section("约谈", ("日期", "被约谈人", "说明", "经办人"), [(i.on, i.person, i.note, i.by) for i in t.interviews])
+    section("退回的办结记录", ("退回日期", "申请办结", "说明", "经办人", "核验销号"),
+            [(r.reopened_on, r.done_on, r.note, r.by,
+              f"{r.verified_on} {r.verified_by}（{METHODS.get(r.method, r.method)}）{r.verification_note}".strip()
+              if r.verified_on else "未核验") for r in t.returned])
     section("状态变更", ("日期", "动作", "原因", "经办人"),
             [(e.on, EVENT_LABELS.get(e.action, e.action), e.reason, e.by) for e in t.events])
     return Group(*parts)

@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from . import rules
 from .rules import DEFAULT_LAG_POINTS, assess
 from .errors import UsageError
-from .model import URGE_LEVELS, Task
+from .model import URGE_LEVELS, Task, done_reports, verifications
 from .workdays import Calendar
 
 Date = dt.date
@@ -159,8 +159,9 @@ def build(
             totals["tasks"] += 1
         totals["cancelled"] += t.status == "cancelled"
         totals["new"] += _in(t.assigned_on, start, end)
-        totals["reported_done"] += bool(t.done and _in(t.done.on, start, end))
-        totals["closed"] += bool(t.status == "closed" and t.verification and _in(t.verification.on, start, end))
+        # Every 申请办结 and 销号 of the period counts, also those a later reopen sent back.
+        totals["reported_done"] += sum(_in(d.on, start, end) for d in done_reports(t))
+        totals["closed"] += sum(_in(v.on, start, end) for v in verifications(t))
         totals["open"] += t.status == "open"
         totals["awaiting_verification"] += t.status == "reported"
         totals["suspended"] += t.status == "suspended"

@@ -21,6 +21,7 @@ from .model import (
     DoneReport,
     Event,
     Progress,
+    Returned,
     Task,
     Urge,
     Verification,
@@ -290,6 +291,8 @@ def close(task: Task, verification: Verification) -> Task:
 def reopen(task: Task, event: Event) -> Task:
     _require(task, ("reported", "closed"), "退回重办", "只有待核验或已销号的事项可以退回")
     new = copy.deepcopy(task)
+    if task.done is not None:  # the round sent back stays on record (an old file may lack `done`)
+        new.returned.append(Returned.of(event.on, task.done, task.verification))
     new.status, new.done, new.verification = "open", None, None
     new.events.append(event)
     return new

@@ -68,8 +68,15 @@ def split_units(values: Iterable[str]) -> list[str]:
     return units
 
 
-def _date_or_today(text: str | None, today: Date, what: str) -> Date:
-    return parse_date(text, what) if text else today
+def _date_or_today(text: str | None, env: Env, what: str) -> Date:
+    """The date given, or today; a date after today only with --future (a typo of the year is caught)."""
+    if not text:
+        return env.today
+    day = parse_date(text, what)
+    if day > env.today and not env.future:
+        raise UsageError(f"{what} {day} 晚于今天（{env.today}）",
+                         "请检查日期；确要预先登记将来的日期请加 --future")
+    return day
 
 
 def _warn_provisional(env: Env, due: Due, what: str) -> None:
@@ -125,8 +132,35 @@ LEDGER_README = """# {org}督查督办台账
 GITIGNORE = "# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件\n*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n"
 
 
-def init(path: str | None, org: str | None, env: Env) -> Path:
-    from .store import CONFIG_FILE, DEFAULT_CONFIG, Ledger, remote_ledger_branch, unchecked_clone_error
+def _init_identity(root: Path, existing_repo: bool, name: str | None, email: str | None,
+                   by: str | None, ask: Callable[[str], str] | None) -> tuple[str, str]:
+    """Who the new ledger records as clerk: --name/--email, else git's own settings, else asked on a terminal.
+
+    Returns the name and email to store in the ledger's git config ("" for what git already knows).
+    """
+    from .remote import global_config
+    from .store import git_try
+
+    name, email = clean(name, "经办人姓名"), clean(email, "邮箱")
+    known = global_config("user.name")
+    if existing_repo:
+        code, out, _ = git_try(root, "config", "--get", "user.name")
+        known = out.strip() if code == 0 and out.strip() else known
+    if not name and not known and not by and ask is not None:
+        name = clean(ask("经办人姓名（记在每次变更上）"), "经办人姓名")
+        email = email or clean(ask("邮箱"), "邮箱")
+    if not name and not known and not by:
+        raise UsageError("不知道经办人是谁：git 没有设置 user.name，每次变更都要记下是谁做的",
+                         "请加 --name 你的姓名 --email 你的邮箱（记在台账的 git 设置里），"
+                         "或先运行 git config --global user.name 你的姓名")
+    return name, email
+
+
+def init(path: str | None, org: str | None, env: Env, *, existing: bool = False, name: str | None = None,
+         email: str | None = None, ask: Callable[[str], str] | None = None) -> Path:
+    """A new ledger in an empty folder; with `existing`, in a non-empty folder or repository,
+    adding only the files that are not there (an existing file is never overwritten)."""
+    from .store import CONFIG_FILE, DEFAULT_CONFIG, Ledger, git, git_try, remote_ledger_branch, unchecked_clone_error
 
     root = Path(path or ".").expanduser().resolve()
     org = clean(org, "单位名称")
@@ -138,10 +172,28 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
     ref = remote_ledger_branch(root) if existing_repo else None
     if ref:  # a clone of the office ledger with nothing checked out: a second ledger there would fork it
         raise unchecked_clone_error(root, ref)
-    if root.exists() and not existing_repo and any(root.iterdir()):
-        raise UsageError(f"{root} 不是空目录", "请在空目录或已有的 git 仓库中建立台账")
+    if root.exists() and any(root.iterdir()) and not existing:
+        what = "已是一个 git 仓库" if existing_repo else "不是空目录"
+        raise UsageError(f"{root} {what}，不在这里建立台账",
+                         "请换一个空目录；确要在此建立台账请加 --existing（已有的文件一个也不会改动）")
+    name, email = _init_identity(root, existing_repo, name, email, env.by, ask)
+    config = {**DEFAULT_CONFIG, "org": org, "units": {}}  # the mapping form README shows: 全称: [别名…]
+    wanted = {
+        root / CONFIG_FILE: codec.mapping_to_yaml(config),
+        root / ".gitignore": GITIGNORE.encode(),
+        root / "README.md": LEDGER_README.format(org=org).encode(),
+        root / "tasks" / ".gitkeep": b"",
+        root / "calendar" / ".gitkeep": b"",
+    }
+    # Never overwrite: a project's README.md or .gitignore stays exactly as it was.
+    files = {p: data for p, data in wanted.items() if not p.exists() and not p.is_symlink()}
+    kept = [p.relative_to(root).as_posix() for p in wanted if p not in files]
+    if kept:
+        env.warn(f"提示：已有的 {'、'.join(kept)} 保持原样，未写入")
+    made_dirs = [d for d in (root, root / "tasks", root / "calendar") if not d.exists()]
     root.mkdir(parents=True, exist_ok=True)
     created_repo = False
+    previous: dict[str, str | None] = {}
     try:
         if not existing_repo:
             # GitPython creates the repository; every other git call is the git command line
@@ -150,31 +202,30 @@ def init(path: str | None, org: str | None, env: Env) -> Path:
 
             gitpython.Repo.init(root, initial_branch="main")
             created_repo = True
+        for key, value in (("user.name", name), ("user.email", email)):
+            if value:
+                code, out, _ = git_try(root, "config", "--local", "--get", key)
+                previous[key] = out.strip() if code == 0 else None
+                git(root, "config", key, value)
         ledger = Ledger(root, env.today)
         clerk = ledger.clerk(env.by)
-        config = {**DEFAULT_CONFIG, "org": org}
-        files = {
-            root / CONFIG_FILE: codec.mapping_to_yaml(config),
-            root / ".gitignore": GITIGNORE.encode(),
-            root / "README.md": LEDGER_README.format(org=org).encode(),
-            root / "tasks" / ".gitkeep": b"",
-            root / "calendar" / ".gitkeep": b"",
-        }
         ledger.commit(files, _message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
         from .hooks import ensure_setup
 
         ensure_setup(root, env.warn)
     except BaseException:
-        if created_repo:
-            import shutil
+        import shutil
 
+        if created_repo:
             shutil.rmtree(root / ".git", ignore_errors=True)
-            for name in (CONFIG_FILE, ".gitignore", "README.md"):
-                (root / name).unlink(missing_ok=True)
-            for d in ("tasks", "calendar"):
-                (root / d / ".gitkeep").unlink(missing_ok=True)
-                if (root / d).is_dir() and not any((root / d).iterdir()):
-                    (root / d).rmdir()
+        else:  # the repository was there before: its own settings come back as they were
+            for key, value in previous.items():
+                git_try(root, "config", key, value) if value is not None else git_try(root, "config", "--unset", key)
+        for p in files:
+            p.unlink(missing_ok=True)
+        for d in reversed(made_dirs):
+            if d.is_dir() and not any(d.iterdir()):
+                d.rmdir()
         raise
     return root
 
@@ -232,7 +283,7 @@ def add(env: Env, spec: NewTask) -> Task:
     named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
     lead = named[:1]
     units = [u for u in named[1:] if u != lead[0]]
-    assigned_on = _date_or_today(spec.on, env.today, "--on 日期")
+    assigned_on = _date_or_today(spec.on, env, "--on 日期")
     if spec.due and spec.within:
         raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
 
@@ -290,6 +341,7 @@ def add(env: Env, spec: NewTask) -> Task:
     with ledger.locked():
         task_id = format_id(env.today.year, ledger.next_seq(env.today.year))
         task = Task(id=task_id, **task_fields)
+        refuse_unchecked(None, task)
         body = f"牵头单位：{task.lead_unit}" + (f"；责任单位：{'、'.join(units)}" if units else "")
         body += f"\n办结时限：{task.due}" + ("（暂定）" if task.due_provisional else "")
         if source:
@@ -308,10 +360,24 @@ def add(env: Env, spec: NewTask) -> Task:
             clerk,
         )
     _warn_provisional(env, due, "办结时限")
+    late = cal.count_workdays(due.date, env.today)
+    if late:
+        env.warn(f"警告：按交办日期 {assigned_on} 计，时限 {due.date} 已过，事项一登记就逾期 {late} 个工作日；"
+                 "如交办日期有误，请撤销后重新登记")
     return task
 
 
 # -- changes to one task -----------------------------------------------------------
+def refuse_unchecked(old: Task | None, new: Task) -> None:
+    """The tool's own states pass its own check: a change `check` would flag is refused instead."""
+    from .invariants import introduced
+
+    problems = introduced(old, new)
+    if problems:
+        raise TransitionError(f"{new.id} 这样改会通不过 taizhang check：{problems[0]}",
+                              "请检查日期（--on）等选项；本次未作任何修改")
+
+
 def _change(
     env: Env,
     task_id: str,
@@ -328,19 +394,20 @@ def _change(
     with ledger.locked():
         task = ledger.read_task(task_id)
         new = codec.upgraded(apply(task))
+        refuse_unchecked(task, new)
         ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
     return new
 
 
 def progress(env: Env, task_id: str, text: str, on: str | None, percent: int | None = None) -> Task:
     text = clean(text, "进展内容", required=True, multiline=True)
-    entry = Progress(_date_or_today(on, env.today, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
+    entry = Progress(_date_or_today(on, env, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
     return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
                    lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
 
 
 def done(env: Env, task_id: str, note: str | None, on: str | None) -> Task:
-    report = DoneReport(_date_or_today(on, env.today, "--on 日期"), clean(note, "说明", multiline=True),
+    report = DoneReport(_date_or_today(on, env, "--on 日期"), clean(note, "说明", multiline=True),
                         env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.report_done(t, report), "done",
                    lambda t: f"申请办结 {t.id} {_short(t.title)}", report.note)
@@ -350,7 +417,7 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
     if method not in METHODS:
         raise UsageError(f"核验方式只能是 onsite 或 document，而不是 {method!r}", "onsite=现场核验，document=书面核验")
     verification = Verification(
-        _date_or_today(on, env.today, "--on 日期"), clean(verified_by, "核验人", required=True),
+        _date_or_today(on, env, "--on 日期"), clean(verified_by, "核验人", required=True),
         method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
     )
     separate = env.ledger().config.get("separation_of_duties", True)
@@ -629,6 +696,7 @@ def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | 
                     env.today, "recompute", fresh.due, due.date, "节假日安排已录入，重算暂定时限", clerk.name))
             fresh.due, fresh.due_provisional = due.date, False
             fresh.schema_version = codec.SCHEMA_VERSION
+            refuse_unchecked(task, fresh)
             changed.append(fresh)
         if changed or files:
             lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]

@@ -27,6 +27,10 @@ CALENDAR_DIR = "calendar"
 RETIRED_FILE = ".retired"
 TMP_MARK = ".taizhang-tmp"
 
+# Ledgers whose write was cut off by a closed stdout while it held the lock (before its
+# commit): only then does a broken pipe fail the command (cli.py); after a commit it succeeds.
+WRITE_CUT: list[Path] = []
+
 DEFAULT_CONFIG = {
     "schema_version": 1,
     "org": "",
@@ -430,6 +434,10 @@ class Ledger:
                 if self.interrupted:
                     self.warn(f"警告：上次操作被中断，已把 {'、'.join(self.interrupted)} 恢复到最后一次提交的状态")
                 yield
+            except OSError as e:
+                if e.errno == errno.EPIPE:  # output closed before the commit: the command failed
+                    WRITE_CUT.append(self.root)
+                raise
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
 
@@ -694,8 +702,7 @@ class ChangeSet:
         return values[-1] if values else None
 
 
-def changesets(root: Path, since: str | None = None, until: str | None = None,
-               paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
+def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
     """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges)."""
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
@@ -703,10 +710,8 @@ def changesets(root: Path, since: str | None = None, until: str | None = None,
     sep, start = "\x1f", "\x1e"
     fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
     args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m", "--first-parent", f"--format={fmt}"]
-    if since:
-        args.append(f"--since={since}")
-    if until:
-        args.append(f"--until={until}")
+    # No --since/--until here: git filters them on the committer date, which is not the date
+    # shown (the author date); trail.entries filters on the shown one.
     out = git(root, *args, rev, "--", *paths)
     result = []
     for chunk in out.split(start)[1:]:

@@ -6,14 +6,15 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from . import codec, store
+from . import codec, docnumbers, store
 from . import remote as remote_
 from .actions import field_label
 from .errors import LedgerError, TaizhangError, UsageError
 from .model import format_id
 
 # Lists of dated records: both clerks' additions are kept, in date order.
-UNION_KEYS = ("progress", "urges", "events", "deadline_changes", "extension_requests")
+UNION_KEYS = ("progress", "urges", "events", "deadline_changes", "extension_requests", "returned", "notices",
+              "coordinations", "interviews")
 
 
 class MergeConflict(Exception):
@@ -40,7 +41,7 @@ def merge_plain(base: dict, ours: dict, theirs: dict, task_id: str = "") -> dict
                 if _key(r) not in seen:
                     seen.add(_key(r))
                     merged.append(r)
-            out[key] = sorted(merged, key=lambda r: r.get("on", ""))  # stable: same day keeps order
+            out[key] = sorted(merged, key=lambda r: r.get("on", r.get("reopened_on", "")))  # stable: same day keeps order
         else:
             clashes.append(key)
     if clashes:
@@ -82,6 +83,7 @@ class SyncResult:
     sent: int = 0  # local commits published (0 with --no-push)
     pending: int = 0  # local commits not published because of --no-push
     renumbered: dict[str, str] = field(default_factory=dict)
+    renumbered_numbers: dict[str, str] = field(default_factory=dict)  # 催〔2026〕4号 -> 催〔2026〕5号
     head_fixed: str | None = None  # the remote's dangling HEAD now names our branch
     head_note: str | None = None  # it still dangles: how to fix it on the server
 
@@ -129,8 +131,11 @@ def _id_pattern(old: str) -> re.Pattern:
     return re.compile(rf"(?<![\d-]){re.escape(old)}(?!\d)")
 
 
-def _renumber_text(data: bytes, mapping: dict[str, str], own: str | None) -> bytes:
-    """The task file with its `id` (when it is `own`) and a `parent` in `mapping` rewritten; nothing else."""
+def _renumber_text(data: bytes, mapping: dict[str, str], own: str | None, numbers: dict[str, str]) -> bytes:
+    """The task file with its `id` (when it is `own`), a `parent` in `mapping` and the document
+    numbers in `numbers` rewritten; nothing else."""
+    if numbers:
+        data = docnumbers.replace_in_text(data, numbers)
     text = data.decode("utf-8", "surrogateescape")
     if own is not None:
         text = re.sub(rf'(?m)^id:[ \t]*(["\']?){re.escape(own)}\1[ \t]*$', f'id: "{mapping[own]}"', text)
@@ -139,11 +144,14 @@ def _renumber_text(data: bytes, mapping: dict[str, str], own: str | None) -> byt
     return text.encode("utf-8", "surrogateescape")
 
 
-def renumber_message(message: str, renames: list[tuple[str, str]]) -> str:
-    """The commit message with the new numbers, one sentence saying why and a trailer per renumbering."""
+def renumber_message(message: str, renames: list[tuple[str, str]], numbers: list[tuple[str, str]] = ()) -> str:
+    """The commit message with the new numbers, one sentence saying why and a trailer per renumbering
+    (task numbers in `renames`, document numbers such as 催〔2026〕4号 in `numbers`)."""
     lines = message.rstrip("\n").split("\n")
     for old, new in renames:
         lines = [ln if ln.startswith(RENUMBER_TRAILER) else _id_pattern(old).sub(new, ln) for ln in lines]
+    for old, new in numbers:
+        lines = [ln if ln.startswith(RENUMBER_TRAILER) else ln.replace(old, new) for ln in lines]
     # The trailer block is the last paragraph when it holds `Key: value` lines only.
     cut = len(lines)
     while cut > 0 and re.match(r"^[\w-]+:\s", lines[cut - 1]):
@@ -152,12 +160,14 @@ def renumber_message(message: str, renames: list[tuple[str, str]]) -> str:
     body, trailers = (lines[:cut], lines[cut:]) if has_trailers else (lines, [])
     while body and body[-1] == "":
         body.pop()
-    sentence = "；".join(f"同步时发现编号 {old} 已被他人登记，本地新登记的事项改编为 {new}" for old, new in renames) + "。"
-    trailers += [f"{RENUMBER_TRAILER}: {old} -> {new}" for old, new in renames]
+    sentence = "；".join([f"同步时发现编号 {old} 已被他人登记，本地新登记的事项改编为 {new}" for old, new in renames]
+                        + [f"同步时发现文号 {old} 已被他人使用，本地新发的单子改为 {new}" for old, new in numbers]) + "。"
+    trailers += [f"{RENUMBER_TRAILER}: {old} -> {new}" for old, new in [*renames, *numbers]]
     return "\n".join([*body, "", sentence, "", *trailers]) + "\n"
 
 
-def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str]) -> str:
+def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str],
+                  numbers: dict[str, str] | None = None) -> str:
     """Replay the local commits base..head with renumbered task files; returns the new head.
 
     Every commit keeps its author, dates and parents' shape; the ones touching a renumbered task
@@ -172,8 +182,10 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str]) ->
         meta = store.commit_meta(root, sha)
         parents = meta["parents"].split()
         entries = store.tree_entries(root, sha)
-        # Only files added here (unpublished) can carry our old numbers as id or parent.
-        local_files = [p for p in entries if p not in base_t and TASK_FILE.match(p)]
+        # Only files added here (unpublished) can carry our old numbers as id or parent; a document
+        # number issued here may be in any file changed here.
+        local_files = [p for p in entries if TASK_FILE.match(p)
+                       and (p not in base_t or (numbers and base_t[p] != entries[p]))]
         need = [p for p in local_files if (entries[p][1], path_map.get(p, (None,))[0]) not in memo]
         blobs = store.read_blobs(root, [entries[p][1] for p in need])
         changes: dict[str, tuple[str, str] | None] = {}
@@ -182,7 +194,7 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str]) ->
             own = path_map[p][0] if p in path_map else None
             if (blob, own) not in memo:
                 data = blobs[blob]
-                new = _renumber_text(data, mapping, own) if data is not None else None
+                new = _renumber_text(data, mapping, own, numbers or {}) if data is not None else None
                 memo[(blob, own)] = blob if new is None or new == data else store.write_blob(root, new)
             new_blob = memo[(blob, own)]
             if own is not None:
@@ -195,7 +207,8 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str]) ->
         renames = [(old, mapping[old]) for old in mapping
                    if entries.get(_task_path(old)) != parent_entries.get(_task_path(old))
                    or _id_pattern(old).search(meta["message"])]
-        message = renumber_message(meta["message"], renames) if renames else meta["message"]
+        doc = [(old, new) for old, new in (numbers or {}).items() if old in meta["message"]]
+        message = renumber_message(meta["message"], renames, doc) if renames or doc else meta["message"]
         new_parents = [new_of.get(p, p) for p in parents]
         if not changes and new_parents == parents and message == meta["message"]:
             new_of[sha] = sha
@@ -273,8 +286,10 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
             elif incoming and local:
                 base = _merge_base(root, head, upstream)
                 mapping = plan_renumbering(root, base, head, upstream)
-                _rebase(root, head, base, upstream, mapping, ident)
+                numbers = docnumbers.plan(root, base, head, upstream, TASK_FILE)
+                _rebase(root, head, base, upstream, mapping, ident, numbers)
                 result.renumbered.update(mapping)
+                result.renumbered_numbers.update(numbers)
                 result.received += len(incoming)
             local = store.rev_list(root, f"{upstream}..HEAD") if upstream else store.rev_list(root, "HEAD")
             if not push or not local:
@@ -299,11 +314,12 @@ def _merge_base(root, a: str, b: str) -> str | None:
     return out.strip() if code == 0 and out.strip() else None
 
 
-def _rebase(root, head: str, base: str | None, upstream: str, mapping: dict[str, str], ident: dict) -> None:
+def _rebase(root, head: str, base: str | None, upstream: str, mapping: dict[str, str], ident: dict,
+            numbers: dict[str, str] | None = None) -> None:
     """Our commits (renumbered first) on top of the remote's; on any failure exactly `head` again."""
     try:
-        if mapping:
-            store.reset_hard(root, rewrite_local(root, base, head, mapping))
+        if mapping or numbers:
+            store.reset_hard(root, rewrite_local(root, base, head, mapping, numbers))
         # The taizhang merge driver comes from .git/info/attributes + git config: rebase uses it too.
         code, _, err = store.git_try(root, "-c", "rebase.autoStash=false", "rebase", "-q", "--no-autosquash",
                                      upstream, env=ident)

@@ -8,7 +8,7 @@ from . import audit, codec, rules, store
 from .context import Env
 from .errors import LedgerError, TransitionError, UsageError
 from .model import ID_RE
-from .workdays import parse_date
+from .relday import parse_day
 
 
 def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
@@ -47,14 +47,12 @@ def settings_history(root) -> list[tuple[str, str, str, object, object]]:
 def entries(env: Env, since: str | None = None, until: str | None = None, paths=(store.TASKS_DIR,)) -> list[audit.Entry]:
     """Every commit touching task files (oldest first) with each file parsed before and after."""
     root = env.ledger().root
-    since_d = parse_date(since, "--since 日期") if since else None
-    until_d = parse_date(until, "--until 日期") if until else None
-    sets = store.changesets(
-        root,
-        since=f"{since_d.isoformat()} 00:00:00" if since_d else None,
-        until=f"{until_d.isoformat()} 23:59:59" if until_d else None,
-        paths=tuple(paths),
-    )
+    since_d = parse_day(since, env.today, "--since 日期") if since else None
+    until_d = parse_day(until, env.today, "--until 日期") if until else None
+    # The recorded day (author date, as shown), not git's committer date that a sync's rebase resets.
+    sets = [cs for cs in store.changesets(root, paths=tuple(paths))
+            if (since_d is None or cs.date[:10] >= since_d.isoformat())
+            and (until_d is None or cs.date[:10] <= until_d.isoformat())]
     # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
     specs = []
     for cs in sets:
@@ -93,7 +91,7 @@ def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_
 def review(env: Env, since: str, until: str | None = None) -> dict:
     from .services import load_tasks
 
-    since_d = parse_date(since, "--since 日期")
+    since_d = parse_day(since, env.today, "--since 日期")
     cal = env.ledger().calendar
     day_before = since_d - dt.timedelta(days=1)
     red = []

@@ -37,6 +37,7 @@ from .services import (
     clean,
     lag_points,
     load_tasks,
+    refuse_unchecked,
     resolve_id,
     warn_workdays,
 )
@@ -156,6 +157,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         for t in targets:
             entry = Urge(env.today, level, note, clerk.name, f"{prefix}〔{env.today.year}〕{seq}号")
             changed.append(codec.upgraded(rules.urge(t, entry)))
+            refuse_unchecked(t, changed[-1])
             seq += 1
         label = URGE_LEVELS[level]
         lines = [f"{t.urges[-1].number} {t.id} {_short(t.title, 20)}" for t in changed]
@@ -172,7 +174,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
 
 # -- 暂缓 / 恢复 ------------------------------------------------------------------
 def suspend(env: Env, task_id: str, reason: str, on: str | None) -> Task:
-    event = Event(_date_or_today(on, env.today, "--on 日期"), "suspend",
+    event = Event(_date_or_today(on, env, "--on 日期"), "suspend",
                   clean(reason, "暂缓原因", required=True, multiline=True), env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.suspend(t, event), "suspend",
                    lambda t: f"暂缓 {t.id} {_short(t.title)}", f"原因：{event.reason}")
@@ -180,7 +182,7 @@ def suspend(env: Env, task_id: str, reason: str, on: str | None) -> Task:
 
 def resume(env: Env, task_id: str, to: str | None, on: str | None, note: str | None) -> Task:
     clerk = env.ledger().clerk(env.by).name
-    event = Event(_date_or_today(on, env.today, "--on 日期"), "resume", clean(note, "说明", multiline=True), clerk)
+    event = Event(_date_or_today(on, env, "--on 日期"), "resume", clean(note, "说明", multiline=True), clerk)
     new_due = parse_date(to, "--to 日期") if to else None
     cal = env.ledger().calendar
     return _change(env, task_id, lambda t: rules.resume(t, event, new_due, cal, clerk), "resume",
@@ -190,7 +192,7 @@ def resume(env: Env, task_id: str, to: str | None, on: str | None, note: str | N
 # -- 难以执行 [000 §二] --------------------------------------------------------------
 def report_difficulty(env: Env, task_id: str, text: str, on: str | None) -> Task:
     cal = env.ledger().calendar
-    day = _date_or_today(on, env.today, "--on 日期")
+    day = _date_or_today(on, env, "--on 日期")
     text = clean(text, "难以执行的情况", required=True, multiline=True)
     by = env.ledger().clerk(env.by).name
 
@@ -204,7 +206,7 @@ def report_difficulty(env: Env, task_id: str, text: str, on: str | None) -> Task
 
 
 def answer(env: Env, task_id: str, decision: str, note: str | None, on: str | None, to: str | None) -> Task:
-    day = _date_or_today(on, env.today, "--on 日期")
+    day = _date_or_today(on, env, "--on 日期")
     note = clean(note, "答复说明", multiline=True)
     by = env.ledger().clerk(env.by).name
     new_due = parse_date(to, "--to 日期") if to else None
@@ -227,7 +229,7 @@ def milestone_add(env: Env, task_id: str, spec: str) -> Task:
 
 
 def milestone_done(env: Env, task_id: str, n: int, on: str | None) -> Task:
-    day = _date_or_today(on, env.today, "--on 日期")
+    day = _date_or_today(on, env, "--on 日期")
     return _change(env, task_id, lambda t: rules.complete_milestone(t, n, day), "milestone",
                    lambda t: f"完成时间节点 {t.id} 第 {n} 项：{_short(t.milestones[n - 1].text)}")
 
@@ -375,7 +377,7 @@ def check_unknown_units(config: dict):
 
 # -- 协调、督查通知书、约谈 -------------------------------------------------------------
 def escalate(env: Env, task_id: str, level: str, note: str | None, resolved: bool, on: str | None) -> Task:
-    entry = Coordination(_date_or_today(on, env.today, "--on 日期"), level,
+    entry = Coordination(_date_or_today(on, env, "--on 日期"), level,
                          clean(note, "协调情况", required=True, multiline=True), resolved,
                          env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
@@ -400,7 +402,9 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
                 if m and m.group(1) == prefix and int(m.group(2)) == env.today.year:
                     top = max(top, int(m.group(3)))
         entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
-        new = codec.upgraded(rules.notice(ledger.read_task(task_id), entry))
+        old = ledger.read_task(task_id)
+        new = codec.upgraded(rules.notice(old, entry))
+        refuse_unchecked(old, new)
         ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
                       _message(f"下达督查通知书 {task_id} {_short(new.title)}（{entry.number}），限 {fix_due} 前整改",
                                "notice", [task_id], note), clerk)
@@ -408,7 +412,7 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
 
 
 def interview(env: Env, task_id: str, person: str, note: str | None, on: str | None) -> Task:
-    entry = Interview(_date_or_today(on, env.today, "--on 日期"), clean(person, "被约谈人", required=True),
+    entry = Interview(_date_or_today(on, env, "--on 日期"), clean(person, "被约谈人", required=True),
                       clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
     return _change(env, task_id, lambda t: rules.interview(t, entry), "interview",
                    lambda t: f"约谈 {t.id} {_short(t.title, 20)}：{entry.person}", entry.note)

@@ -131,3 +131,21 @@ def git_daemon(served: Path, env: dict):
     finally:
         daemon.kill()
         daemon.wait()
+
+
+@pytest.fixture
+def server(tmp_path, clerk: Clerk):
+    """The first clerk's ledger pushed to a bare repository that `git daemon` serves on 127.0.0.1."""
+    served = tmp_path / "served"
+    served.mkdir()
+    clerk.git("clone", "-q", "--bare", clerk.cwd, served / "ledger.git")
+    with git_daemon(served, clerk.env) as base:
+        yield f"{base}/ledger.git"
+
+
+def join(url: str, tmp_path, name: str, email: str) -> Clerk:
+    """A clerk who joins by a plain `git clone` of the office's ledger."""
+    c = Clerk(tmp_path / f"home-{email}", tmp_path, name, email)
+    c.git("clone", "-q", url, tmp_path / email)
+    c.cwd = tmp_path / email
+    return c

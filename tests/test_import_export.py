@@ -280,8 +280,8 @@ def test_bulk_commit_without_other_staged_work(ledger_dir, tmp_path, capsys):
 def _with_directory(root):
     cfg = root / "taizhang.yaml"
     text = cfg.read_text(encoding="utf-8")
-    assert "units: []\n" in text
-    cfg.write_text(text.replace("units: []\n", "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n"),
+    assert "units: {}\n" in text
+    cfg.write_text(text.replace("units: {}\n", "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n"),
                    encoding="utf-8")
     subprocess.run(["git", "-C", str(root), "commit", "-qam", "单位名录"], check=True)
 

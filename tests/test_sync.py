@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-from clerkkit import Clerk, clerk, git_daemon  # noqa: F401  (fixture)
+from clerkkit import Clerk, clerk, server  # noqa: F401  (fixtures)
+from clerkkit import join as _join
 
 
 def _clone(origin: Clerk, tmp_path, name: str, email: str) -> Clerk:
@@ -53,25 +53,6 @@ def test_conflicting_field_changes_stop_with_a_clear_message(clerk: Clerk, tmp_p
 
 
 # -- taizhang sync against a real remote served by `git daemon` on loopback ----------------
-
-
-
-@pytest.fixture
-def server(tmp_path, clerk: Clerk):
-    """The first clerk's ledger pushed to a bare repository that `git daemon` serves on 127.0.0.1."""
-    served = tmp_path / "served"
-    served.mkdir()
-    clerk.git("clone", "-q", "--bare", clerk.cwd, served / "ledger.git")
-    with git_daemon(served, clerk.env) as base:
-        yield f"{base}/ledger.git"
-
-
-def _join(url: str, tmp_path, name: str, email: str) -> Clerk:
-    """A clerk who joins by a plain `git clone` of the office's ledger."""
-    c = Clerk(tmp_path / f"home-{email}", tmp_path, name, email)
-    c.git("clone", "-q", url, tmp_path / email)
-    c.cwd = tmp_path / email
-    return c
 
 
 def _state(c: Clerk) -> dict:

@@ -13,7 +13,7 @@ DIRECTORY = "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市�
 
 def with_directory(ledger):
     cfg = ledger / "taizhang.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("units: []\n", DIRECTORY), encoding="utf-8")
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("units: {}\n", DIRECTORY), encoding="utf-8")
     git(ledger, "commit", "-qam", "单位名录")
 
 
