@@ -254,7 +254,7 @@ def receive(env: Env, paths: list[str], on: str | None = None, limit: list[str] 
     from .services import date_or_today
 
     ledger = env.ledger()
-    day = date_or_today(on, env.today, "--on 日期")
+    day = date_or_today(on, env, "--on 日期")
     limits = sheets.limits_from(ledger.config.get("import_limits"), limit)
     clerk = ledger.clerk(env.by)
     problems: list[Problem] = []

@@ -53,7 +53,7 @@ def request_extension(env: Env, task_id: str, to: str, reason: str, on: str | No
     from .services import change_task, clean, date_or_today, shorten
 
     reason = clean(reason, "申请理由", required=True, multiline=True)
-    req = ExtensionRequest(date_or_today(on, env.today, "--on 日期"), parse_date(to, "--to 日期"), reason,
+    req = ExtensionRequest(date_or_today(on, env, "--on 日期"), parse_date(to, "--to 日期"), reason,
                            env.ledger().clerk(env.by).name)
     return change_task(env, task_id, lambda t: add_request(t, req), "request-extension",
                        lambda t: f"申请延期 {t.id} {shorten(t.title)}：{t.due} → {req.requested_due}（待批准）",
