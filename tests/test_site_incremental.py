@@ -91,3 +91,11 @@ def test_a_merged_branch_counts_only_along_the_first_parent(lived, run, sh, ledg
     rewritten = rebuild_matches_fresh(run, sh, out, tmp_path / "fresh")
     assert "分支上的进展" in (out / task_href(lived["public"])).read_text(encoding="utf-8")
     assert {task_href(lived["public"]), task_href(lived["secret"])} <= rewritten
+
+
+def test_overdue_page_follows_the_day_when_its_tasks_do_not(lived, run, sh, tmp_path):
+    """Over a weekend no overdue count changes, but the page still says which day it shows."""
+    out = tmp_path / "site"
+    built(run, out, "--as-of", "2026-11-21")
+    rewritten = rebuild_matches_fresh(run, sh, out, tmp_path / "sunday", "--as-of", "2026-11-22")
+    assert "overdue.html" in rewritten and "2026-11-22" in (out / "overdue.html").read_text(encoding="utf-8")
