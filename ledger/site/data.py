@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import codec, history, report, services, store, trail
+from .. import codec, history, report, rules, services, store, trail
 from ..audit import diff_text, field_diff
 from ..context import Env
 from ..model import STATUS_LABELS
@@ -87,8 +87,10 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
         keep = lambda t: is_public(t, marks)  # noqa: E731
     rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
     cal, warn, lag = led.calendar, services.warn_workdays(env), services.lag_points(env)
-    # The pages judge each task as `show` does (with 序时进度), on the same tasks the report counted.
-    assessed = [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
+    # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
+    # tasks the report counted; the report judged with the default, so only another setting judges again.
+    assessed = rep.tasks if lag == rules.DEFAULT_LAG_POINTS else \
+        [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
     past = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
