@@ -92,7 +92,8 @@ def main() -> None:
             add_history(root, tasks, args.history, today)
         else:
             gen.generate(root, args.size, today)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TAIZHANG_")}
+        # An installed taizhang has its .pyc files; without them every run would compile ~30 modules again.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TAIZHANG_") and k != "PYTHONDONTWRITEBYTECODE"}
         env["TAIZHANG_LEDGER"] = str(root)
         out = Path(tmp) / "site"
         rows = []
