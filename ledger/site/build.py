@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -40,9 +41,17 @@ class Built:
     removed: int
 
 
-def _digest(value: Any) -> str:
-    # repr of plain lists, dicts (built in a fixed order), strings and numbers is stable and ~3× cheaper than JSON.
-    return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()
+def _digest(start: Any, *parts: Any) -> str:
+    """A page's fingerprint: `start` (a sha1 already fed the inputs every page shares) and its own parts.
+
+    repr of plain lists, dicts (built in a fixed order), strings and numbers is stable and ~3× cheaper
+    than JSON; a str part (a task's repr made once, joined) is hashed as it is.
+    """
+    h = start.copy()
+    for part in parts:
+        h.update((part if type(part) is str else repr(part)).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 def _existing(out: Path) -> set[str]:
@@ -111,7 +120,13 @@ def _overview_ctx(d: sitedata.SiteData, trend: list[dict[str, Any]], base: dict[
     }
 
 
-def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[Any, Callable[[], str]]]:
+def _joined(reprs: dict[str, str], tasks: list[dict[str, Any]]) -> str:
+    """The tasks a page lists, as one string for its fingerprint: each task's repr is made once per build."""
+    return "\n".join([reprs[t["id"]] for t in tasks])
+
+
+def _unit_pages(d: sitedata.SiteData, base: dict[str, Any],
+                reprs: dict[str, str]) -> dict[str, tuple[Any, Callable[[], str]]]:
     rep = d.report
     members: dict[str, list[dict[str, Any]]] = {}
     for t in d.tasks:
@@ -121,7 +136,7 @@ def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[A
     rows = {u.unit: u.as_json() for u in rep.units}
     out = {}
     for unit, tasks in members.items():
-        inputs = (unit, tasks, ranks.get(unit), rows.get(unit), len(ranks), base)
+        inputs = (unit, _joined(reprs, tasks), ranks.get(unit), rows.get(unit), len(ranks), base)
         out[pages.unit_href(unit)] = (inputs, lambda u=unit, b=tasks: pages.unit_page(
             {**base, "rate_text": rate_text, "ranked": len(ranks)}, u, b, ranks.get(u), rows.get(u)))
     return out
@@ -129,27 +144,48 @@ def _unit_pages(d: sitedata.SiteData, base: dict[str, Any]) -> dict[str, tuple[A
 
 def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = False) -> Built:
     """Write the site into `out`; nothing is written unless the ledger was read without error."""
+    # A build holds some 10^6 objects (tasks, their records, the pages' inputs) until it ends, and
+    # reference counting frees the rest: the cyclic collector's passes over them found nothing to
+    # free and cost a quarter of a one-change rebuild (bench/site.py, README 性能).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(env, out, public, as_of_given)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(env: Env, out: Path, public: bool, as_of_given: bool) -> Built:
     old = _read_manifest(out)
-    d = sitedata.gather(env, public, as_of_given)
+    d = sitedata.gather(env, public, as_of_given, old.get("history"))
     trend, trend_cache = sitedata.trend(env, d, old.get("trend") or {})
     base = {"org": d.org, "as_of": d.as_of.isoformat(), "public": public}
     by_id = {t["id"]: t for t in d.tasks}
+    reprs = {t["id"]: repr(t) for t in d.tasks}
     overview = _overview_ctx(d, trend, base)
+    late = [by_id[i] for i in d.overdue]
+    # The search index is made of the tasks' numbers, titles and units: their reprs stand for it.
+    index_inputs = ({k: v for k, v in overview.items() if k != "search"}, _joined(reprs, d.tasks))
     plan: dict[str, tuple[Any, Callable[[], str]]] = {
         "site.css": (CSS, lambda: CSS),
-        "index.html": (overview, lambda: pages.overview({**overview, "rate_text": rate_text})),
-        "overdue.html": ([by_id[i] for i in d.overdue], lambda: pages.overdue_page(base, [by_id[i] for i in d.overdue])),
-        **_unit_pages(d, base),
+        "index.html": (index_inputs, lambda: pages.overview({**overview, "rate_text": rate_text})),
+        "overdue.html": ((base, _joined(reprs, late)), lambda: pages.overdue_page(base, late)),
+        **_unit_pages(d, base, reprs),
     }
+    shared = hashlib.sha1(f"{CODE}\0{d.settings}\0".encode())
+    prints = {p: _digest(shared, inputs) for p, (inputs, _) in plan.items()}
+    # A finished task's page does not depend on the day, so it is not rewritten every day.
+    dated = {True: {**base}, False: {**base, "as_of": ""}}
+    dated_repr = {k: repr(v) for k, v in dated.items()}
     task_inputs = {}
     for t in d.tasks:
-        # A finished task's page does not depend on the day, so it is not rewritten every day.
-        dated = {**base, "as_of": base["as_of"] if t["status"] in ACTIVE else ""}
-        task_inputs[pages.task_href(t["id"])] = (t["id"], d.identity[t["id"]], sitedata.judgement(d.assessed[t["id"]]),
-                                                 d.commits.get(t["id"], []), d.settings, dated)
+        task_id, active = t["id"], t["status"] in ACTIVE
+        path = pages.task_href(task_id)
+        task_inputs[path] = (task_id, dated[active])
+        prints[path] = _digest(shared, task_id, d.identity[task_id], sitedata.judgement(d.assessed[task_id]),
+                               " ".join(d.commits.get(task_id, [])), dated_repr[active])
     before: dict[str, str] = old.get("pages") or {}
-    prints = {p: _digest([CODE, d.settings, inputs]) for p, (inputs, _) in plan.items()}
-    prints.update({p: _digest([CODE, inputs]) for p, inputs in task_inputs.items()})
     present = _existing(out) if before else set()
     stale = {p for p, fp in prints.items() if before.get(p) != fp or p not in present}
     changed_tasks = [task_inputs[p][0] for p in task_inputs if p in stale]
@@ -159,8 +195,8 @@ def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = Fals
         if path in plan:
             text = plan[path][1]()
         else:
-            task_id, dated = task_inputs[path][0], task_inputs[path][-1]
-            text = pages.task_page(dated, sitedata.page_fields(d, task_id), lines.get(task_id, []))
+            task_id, on_day = task_inputs[path]
+            text = pages.task_page(on_day, sitedata.page_fields(d, task_id), lines.get(task_id, []))
         _write(out / path, text)
     removed = 0
     for path in sorted(set(before) - set(prints)):
@@ -169,6 +205,7 @@ def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = Fals
             target.unlink()
             removed += 1
     _write(out / MANIFEST, json.dumps({"generator": "taizhang site", "version": SITE_VERSION, "public": public,
-                                      "pages": prints, "trend": trend_cache}, ensure_ascii=False, indent=0))
+                                      "pages": prints, "trend": trend_cache, "history": d.past.as_json()},
+                                     ensure_ascii=False))  # no indent: only the C encoder is fast (4 MB)
     return Built(out, len(prints), len(stale), removed)
 

@@ -8,11 +8,12 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import codec, history, report, services, store, trail
+from .. import codec, history, report, rules, services, store, trail
 from ..audit import diff_text, field_diff
 from ..context import Env
 from ..model import STATUS_LABELS
 from ..render import task_json
+from . import gitlog
 from .labels import ACTION_LABELS
 from .public import is_public, public_marks, public_task, scrub
 
@@ -35,6 +36,7 @@ class SiteData:
     overdue: list[str]  # task numbers in `overdue`'s order
     commits: dict[str, list[str]]  # task number → the commits that touched its file, oldest first
     settings: str  # digest of what besides the task files changes the numbers (config, calendar)
+    past: gitlog.History  # kept in the manifest: the next build reads only newer commits
     keep: Callable | None = None
 
 
@@ -76,7 +78,7 @@ def _identities(led, source: str, tasks: list) -> dict[str, str]:
     return out
 
 
-def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
+def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None) -> SiteData:
     """Everything the pages need, read and checked before the first file is written."""
     led = env.ledger()
     keep = None
@@ -85,19 +87,16 @@ def gather(env: Env, public: bool, as_of_given: bool) -> SiteData:
         keep = lambda t: is_public(t, marks)  # noqa: E731
     rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
     cal, warn, lag = led.calendar, services.warn_workdays(env), services.lag_points(env)
-    # The pages judge each task as `show` does (with 序时进度), on the same tasks the report counted.
-    assessed = [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
-    commits: dict[str, list[str]] = {}
+    # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
+    # tasks the report counted; the report judged with the default, so only another setting judges again.
+    assessed = rep.tasks if lag == rules.DEFAULT_LAG_POINTS else \
+        [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
+    past = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
-    for cs in store.changesets(led.root):
-        if cs.date[:10] > day:
-            continue
-        for f in cs.files:
-            if f.path.endswith(".yaml"):
-                commits.setdefault(f.path.rsplit("/", 1)[-1].removesuffix(".yaml"), []).append(cs.sha)
+    commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
-                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led), keep)
+                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led), past, keep)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -152,11 +151,9 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
     A past month's numbers depend only on the commit the ledger stood at on its last day and on
     the settings; they are kept in the manifest under that key and rebuilt only when it changes.
     """
-    led = env.ledger()
-    head = led.head()
+    head = data.past.head
     # The earliest author date, not the first commit's: changes may be recorded as of earlier days.
-    first = min(store.git(led.root, "log", "--format=%ad", "--date=short", "HEAD").split(), default="") \
-        if head else ""
+    first = data.past.first_day
     months = month_ends(data.as_of, Date.fromisoformat(first) if first else None)
     current = f"{data.as_of.year}-{data.as_of.month:02d}"
     points, kept = [], {}
@@ -164,7 +161,7 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
         if month == current:
             points.append(trend_point(month, data.report))
             continue
-        rev = led.revision_at(report.month_period(month)[1])
+        rev = data.past.revision_at(report.month_period(month)[1].isoformat())
         key = f"{month}:{rev}:{data.settings}:{data.public}"
         # At HEAD the files are read, uncommitted edits included: never cached.
         if key in cache and rev != head:
