@@ -274,6 +274,8 @@ class Ledger:
         self._config: dict | None = None
         self._calendar: Calendar | None = None
         self._clerks: dict[str | None, Clerk] = {}
+        # Set by the context layer: refuses a commit the clerk's role does not allow, before any write.
+        self.gate: Callable[[dict[str, tuple[bytes | None, bytes | None]], str, Clerk], None] | None = None
         self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite")
 
     # -- settings and calendar ---------------------------------------------------
@@ -453,6 +455,8 @@ class Ledger:
         for path in files:
             self._check_inside(path)
             old[path] = path.read_bytes() if path.exists() else None
+        if self.gate is not None:
+            self.gate({self.rel(p): (old[p], files[p]) for p in files}, message, clerk)
         # Once per folder, not per file: an import of 10,000 files would otherwise glob 10,000 times.
         for folder in {p.parent for p in files}:
             try:

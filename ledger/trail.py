@@ -185,6 +185,8 @@ def undo(env: Env) -> tuple[str, str]:
         message = (f"撤回 {cs.subject}\n\n撤回 {cs.author} 于 {cs.date[:16].replace('T', ' ')} 的变更 {cs.sha[:12]}\n\n"
                    + "\n".join(["Taizhang-Action: undo", *(f"Taizhang-Task: {t}" for t in tasks),
                                 f"Taizhang-Reverts: {cs.sha}"]) + "\n")
+        if led.gate is not None:
+            led.gate({f.path: (None, None) for f in cs.files}, message, clerk)
         try:
             store.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
         except LedgerError as e:
