@@ -1194,6 +1194,32 @@ def clone(
     _out(f"下一步：cd {res.root} && taizhang list；登记或修改之后运行 taizhang sync，与其他经办人同步")
 
 
+guard_app = typer.Typer(help="服务器端把关：在服务器的裸仓库上装 pre-receive 钩子，逐个检查推送来的提交。",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(guard_app, name="guard")
+
+
+@guard_app.command("install")
+def guard_install(
+    bare: Annotated[str, typer.Argument(help="服务器上台账的裸仓库目录", metavar="BARE_REPO")],
+) -> None:
+    """在服务器的裸仓库里装上 pre-receive 钩子：改写历史、删除事项、校验不通过、操作与改动不符、越权的推送一律拒绝。"""
+    from ledger import guard
+
+    hook = guard.install(bare)
+    _out(f"已安装服务器端校验钩子：{hook}")
+
+
+@guard_app.command("pre-receive")
+def guard_pre_receive() -> None:
+    """钩子运行的命令：从标准输入读 git 的“旧提交 新提交 引用名”行，有问题就拒绝整次推送（以 1 退出）。"""
+    from ledger import guard
+
+    code = guard.hook_main()
+    if code:
+        raise typer.Exit(code)
+
+
 @app.command("merge-driver", hidden=True)
 def merge_driver(
     base: Annotated[str, typer.Argument(help="共同祖先版本 %O")],

@@ -693,19 +693,25 @@ class ChangeSet:
 
 
 def changesets(root: Path, since: str | None = None, until: str | None = None,
-               paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
-    """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges)."""
+               paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD",
+               exclude: tuple[str, ...] | None = None) -> list[ChangeSet]:
+    """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges).
+
+    With `exclude` (revisions, or `--all`), every commit reachable from `rev` and from none of
+    those, merged side branches included, parents before children: what a push brings.
+    """
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
         return []
     sep, start = "\x1f", "\x1e"
     fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
-    args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m", "--first-parent", f"--format={fmt}"]
+    walk = ["-m", "--first-parent"] if exclude is None else ["--topo-order", "--diff-merges=first-parent"]
+    args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", *walk, f"--format={fmt}"]
     if since:
         args.append(f"--since={since}")
     if until:
         args.append(f"--until={until}")
-    out = git(root, *args, rev, "--", *paths)
+    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths)
     result = []
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)

@@ -11,7 +11,7 @@ from .model import ID_RE
 from .workdays import parse_date
 
 
-def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
     if data is None:
         return None, None
     if data not in memo:
@@ -71,8 +71,8 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
         for f in cs.files:
             if not f.path.endswith(".yaml") or "/." in f.path:
                 continue
-            old, old_err = _parse(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
-            new, new_err = _parse(blobs.get(f.new_blob) if f.status != "D" else None, memo)
+            old, old_err = parse_version(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
+            new, new_err = parse_version(blobs.get(f.new_blob) if f.status != "D" else None, memo)
             e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
         if e.changes:
             out.append(e)
