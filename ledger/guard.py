@@ -19,10 +19,11 @@ from .unitsdir import units_directory
 ZERO = "0" * 40
 HOOK_MARK = "# taizhang pre-receive hook"
 MAX_LINES = 20  # of problems shown to the pusher; the rest are counted
-# %G? codes git accepts as signed: G good, U good but of unknown trust.
-SIGNED = {"G", "U"}
-SIGN_PROBLEMS = {"N": "没有签名", "B": "签名无效", "E": "签名无法验证（服务器不认识这把密钥）",
-                 "X": "签名已过期", "Y": "签名的密钥已过期", "R": "签名的密钥已吊销"}
+# %G? codes other than G (good, and the key is one the server knows for that signer). U is refused:
+# for SSH it means a valid signature by a key missing from gpg.ssh.allowedSignersFile.
+SIGN_PROBLEMS = {"N": "没有签名", "B": "签名无效", "U": "签名的密钥不在服务器认可的名单中",
+                 "E": "签名无法验证（服务器不认识这把密钥）", "X": "签名已过期", "Y": "签名的密钥已过期",
+                 "R": "签名的密钥已吊销"}
 
 
 @dataclass(frozen=True)
@@ -150,14 +151,22 @@ def _commit_problems(root: Path, sets: list[store.ChangeSet], config: dict) -> l
 
 
 def _signature_problems(root: Path, tips: list[str]) -> list[tuple[str, str]]:
+    """Each pushed commit must carry a good signature by a key the server knows for its author:
+    the signature is what ties a commit to the identity the roles name."""
     if not tips:
         return []
-    out = store.git(root, "log", "--format=%H %G?", *tips, "--not", "--all")
+    fmt = store.git_try(root, "config", "gpg.format")[1].strip()
+    if fmt == "ssh" and not store.git_try(root, "config", "gpg.ssh.allowedSignersFile")[1].strip():
+        return [(tips[0], "服务器没有设置 gpg.ssh.allowedSignersFile，无法验证签名；"
+                          "请在裸仓库中 git config gpg.ssh.allowedSignersFile 认可的签名者文件")]
+    out = store.git(root, "log", "--format=%H%x1f%G?%x1f%GS%x1f%ae", *tips, "--not", "--all")
     found = []
     for line in out.splitlines():
-        sha, _, code = line.partition(" ")
-        if code not in SIGNED:
+        sha, code, signer, email = (line.split("\x1f") + ["", "", ""])[:4]
+        if code != "G":
             found.append((sha, f"{SIGN_PROBLEMS.get(code, '签名不合要求')}，而台账要求签名提交（require_signed）"))
+        elif email.lower() not in signer.lower():
+            found.append((sha, f"签名者 {signer} 不是作者 {email}（require_signed 要求作者本人签名）"))
     return found
 
 

@@ -205,3 +205,44 @@ def test_pre_receive_command_reads_standard_input(server):
     r = subprocess.run([*console_script(), "guard", "pre-receive"], cwd=server.bare, env=server.office.env,
                        input="garbage\n", capture_output=True, text=True)
     assert r.returncode == 2 and "输入行格式不对" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def ssh_key(folder: Path, name: str) -> Path:
+    """A throwaway ed25519 key made for the test (no passphrase)."""
+    key = folder / name
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True)
+    return key
+
+
+def signing(c: Clerk, key: Path) -> None:
+    c.git("config", "gpg.format", "ssh")
+    c.git("config", "user.signingkey", str(key))
+    c.git("config", "commit.gpgsign", "true")
+
+
+def test_require_signed_refuses_unsigned_and_foreign_signatures(tmp_path):
+    served, bare, office = start(tmp_path, ROLES + "require_signed: true\n")
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    mine, stranger = ssh_key(keys, "office"), ssh_key(keys, "stranger")
+    allowed = keys / "allowed_signers"
+    allowed.write_text(f"{OFFICE[1]} {mine.with_suffix('.pub').read_text()}", encoding="utf-8")
+    subprocess.run(["git", "-C", str(bare), "config", "gpg.ssh.allowedSignersFile", str(allowed)], check=True)
+    with git_daemon(served, office.env) as base:
+        office.git("remote", "add", "origin", f"{base}/ledger.git")
+        office.tz("sync")  # the first push: no accepted history asks for signatures yet
+        server = Server(tmp_path, bare, f"{base}/ledger.git", office)
+        office.tz("progress", "1", "未签名的进展")
+        assert "没有签名，而台账要求签名提交（require_signed）" in server.refused(office)
+        office.git("reset", "-q", "--hard", "origin/main")
+        signing(office, stranger)
+        office.tz("progress", "1", "别人的钥匙签的")
+        assert "签名的密钥不在服务器认可的名单中" in server.refused(office)
+        office.git("reset", "-q", "--hard", "origin/main")
+        signing(office, mine)
+        office.tz("progress", "1", "本人签名的进展")  # taizhang signs when commit.gpgsign is set
+        server.lands(office)
+        zjj = server.join(ZJJ, "zjj")
+        signing(zjj, mine)  # signed with the office's key, but authored by 李明
+        zjj.tz("progress", "1", "借用钥匙")
+        assert f"签名者 {OFFICE[1]} 不是作者 {ZJJ[1]}" in server.refused(zjj)
