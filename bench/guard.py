@@ -50,7 +50,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "ledger"
         tasks = generate(root, args.size, TODAY)
-        open_ids = [t.id for t in tasks if t.status == "open"]
+        # gen.py registers some tasks in the year after their number's; `check` (and so the guard) refuses those.
+        open_ids = [t.id for t in tasks if t.status == "open" and t.registered_on.year == int(t.id[:4])]
         for name in ("guarded.git", "plain.git"):
             run("git", "clone", "-q", "--bare", root, Path(tmp) / name, cwd=Path(tmp), env=env)
             run("git", "-C", root, "remote", "add", name.split(".")[0], Path(tmp) / name, cwd=root, env=env)
