@@ -54,8 +54,8 @@ def _fast_lane(argv: list[str]) -> int | None:
         env = Env(ledger_path=opts.get("--ledger"), today=resolve_today(opts.get("--as-of")), by=None)
         if argv[0] == "overdue":
             items = services.overdue(env)
-        else:  # list's defaults, as in list_()
-            items = services.query(env, services.Filter())
+        else:  # list's defaults, as in list_(): a unit reporter's clone shows that unit's tasks
+            items = services.query(env, services.Filter(any_unit=services.home_units(env)))
             items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
         text = dumps_rows(task_json(a) for a in items)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -260,6 +260,7 @@ def list_(
     written_report_due: Annotated[bool, typer.Option("--written-report-due", help="只看经两次以上协调仍未解决、须书面上报的")] = False,
     parent: Annotated[Optional[str], typer.Option("--parent", help="只看该事项分解出的下级事项", metavar="ID")] = None,
     tree: Annotated[bool, typer.Option("--tree", help="按任务分解显示上下级树")] = False,
+    all_units: Annotated[bool, typer.Option("--all-units", help="单位报送人的克隆里也列出所有单位的事项（默认只列本单位的）")] = False,
     as_of: AsOfOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", help="输出格式")] = Fmt.table,
     ledger: LedgerOpt = None,
@@ -268,9 +269,12 @@ def list_(
     from ledger import services
 
     env = _env(ledger, as_of)
+    mine = [] if unit or all_units else services.home_units(env)
     items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
                                                 milestone_overdue, urged, extended, late_assignment,
-                                                written_report_due, parent))
+                                                written_report_due, parent, mine))
+    if mine and fmt == Fmt.table:
+        print(f"只列出{'、'.join(mine)}的事项；加 --all-units 列出全部", file=sys.stderr)
     items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
     if tree:
         _emit_tree(items, fmt)
@@ -1222,6 +1226,32 @@ def setup(ledger: LedgerOpt = None) -> None:
     root = env.ledger().root
     ensure_setup(root, env.warn, again=True)
     _out(f"已为 {root} 装好校验钩子和合并驱动")
+
+
+guard_app = typer.Typer(help="服务器端把关：在服务器的裸仓库上装 pre-receive 钩子，逐个检查推送来的提交。",
+                        no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(guard_app, name="guard")
+
+
+@guard_app.command("install")
+def guard_install(
+    bare: Annotated[str, typer.Argument(help="服务器上台账的裸仓库目录", metavar="BARE_REPO")],
+) -> None:
+    """在服务器的裸仓库里装上 pre-receive 钩子：改写历史、删除事项、校验不通过、操作与改动不符、越权的推送一律拒绝。"""
+    from ledger import guard
+
+    hook = guard.install(bare)
+    _out(f"已安装服务器端校验钩子：{hook}")
+
+
+@guard_app.command("pre-receive")
+def guard_pre_receive() -> None:
+    """钩子运行的命令：从标准输入读 git 的“旧提交 新提交 引用名”行，有问题就拒绝整次推送（以 1 退出）。"""
+    from ledger import guard
+
+    code = guard.hook_main()
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command("merge-driver", hidden=True)

@@ -146,7 +146,10 @@ class TaskCache:
             return self._connect().execute(sql, args).fetchall()
         except sqlite3.DatabaseError:
             self._discard()
-            self._connect()
+            try:
+                self._connect()
+            except sqlite3.Error:  # a full disk cannot even hold a new cache: read without one
+                self.close()
             return []
 
     def _manifest(self) -> dict[str, tuple]:

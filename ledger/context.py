@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -46,4 +47,54 @@ class Env:
             root = find_root(self.ledger_path)
             # A plain `git clone` gets what init sets up on its first write; a read changes nothing.
             self._ledger = Ledger(root, self.today, self.warn, lambda: ensure_setup(root, self.warn))
+            self._ledger.gate = lambda changes, message, clerk: authorize(self._ledger, changes, message, clerk)
         return self._ledger
+
+
+ACTION_TRAILER = re.compile(r"^Taizhang-Action:[ \t]*(\S+)[ \t]*$", re.M)
+
+
+def trailer_action(message: str) -> str | None:
+    """The last Taizhang-Action trailer of a commit message (None: a hand edit)."""
+    found = ACTION_TRAILER.findall(message)
+    return found[-1] if found else None
+
+
+def ledger_policy(config: dict):
+    """taizhang.yaml's roles, unit names as the units directory spells them."""
+    from .roles import policy_from_config
+    from .unitsdir import units_directory
+
+    return policy_from_config(config, units_directory(config).canonical)
+
+
+def touched(changes: dict[str, tuple[bytes | None, bytes | None]], canonical: dict[str, str]):
+    """The tasks a change writes (units as they stood before it) and the other files it writes."""
+    from . import codec
+    from .model import ID_RE
+    from .roles import Touched, task_units
+
+    tasks, others = [], []
+    for rel, (before, after) in changes.items():
+        name = rel.rsplit("/", 1)[-1].removesuffix(".yaml")
+        if not (rel.startswith("tasks/") and rel.endswith(".yaml") and ID_RE.match(name)):
+            others.append(rel)
+            continue
+        try:
+            plain = codec.task_to_plain(codec.task_from_bytes(before if before is not None else after or b""))
+        except Exception:  # an unreadable old version has no units: only the office may touch it
+            plain = None
+        tasks.append(Touched(name, task_units(plain, canonical)))
+    return tasks, others
+
+
+def authorize(ledger, changes: dict[str, tuple[bytes | None, bytes | None]], message: str, clerk) -> None:
+    """The one role check of every write: the ledger's roles against the clerk's git identity."""
+    from .roles import Identity, check
+    from .unitsdir import units_directory
+
+    policy = ledger_policy(ledger.config)
+    if not policy.configured:
+        return
+    tasks, others = touched(changes, units_directory(ledger.config).canonical)
+    check(policy, Identity(clerk.name, clerk.email), trailer_action(message), tasks, others)

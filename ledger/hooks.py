@@ -16,7 +16,7 @@ HOOK_MARK = "# taizhang pre-commit hook"
 ATTRIBUTES = "tasks/**/*.yaml merge=taizhang\n"
 
 
-def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
+def python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
     """A shell line running this taizhang (same interpreter, same code) with `args` + the shell's args.
 
     Git runs hooks and merge drivers in the ledger's top folder, and `python -c` would put that
@@ -31,7 +31,7 @@ def _python_call(args: list[str], shell_args: str = "", code: str = "") -> str:
 
 
 def driver_line() -> str:
-    return _python_call(["merge-driver"], "%O %A %B %P")
+    return python_call(["merge-driver"], "%O %A %B %P")
 
 
 def hook_text() -> str:
@@ -40,7 +40,7 @@ def hook_text() -> str:
         f"{HOOK_MARK}: a hand edit that breaks the ledger cannot be committed.\n"
         "# Installed by taizhang; it checks only the staged task files. Bypass knowingly: git commit --no-verify\n"
         # Straight to hook_main, not through the CLI: importing typer alone costs ~0.3 s.
-        f"{_python_call([], code='from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
+        f"{python_call([], code='from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
     )
 
 

@@ -393,6 +393,9 @@ def _change(
     clerk = ledger.clerk(env.by)
     with ledger.locked():
         task = ledger.read_task(task_id)
+        if ledger.gate is not None:  # the role first: a reporter is told what to ask, not what state it is in
+            current = path.read_bytes()
+            ledger.gate({ledger.rel(path): (current, current)}, _message("", action, [task_id]), clerk)
         new = codec.upgraded(apply(task))
         refuse_unchecked(task, new)
         ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
@@ -567,6 +570,25 @@ class Filter:
     late_assignment: bool = False  # 交办单 issued after the rule's assignment deadline
     written_report_due: bool = False  # two failed coordinations: a written report is due
     parent: str | None = None  # children of this task
+    any_unit: list[str] | None = None  # tasks of any of these units (a reporter's own, see home_units)
+
+
+def home_units(env: Env) -> list[str]:
+    """The units whose reporter the ledger's git identity is (none for the office, or without roles):
+    what `list` shows in a unit's clone unless asked for all."""
+    from .context import ledger_policy
+    from .roles import Identity
+
+    ledger = env.ledger()
+    policy = ledger_policy(ledger.config)
+    if not policy.configured:
+        return []
+    try:
+        clerk = ledger.clerk(env.by)
+    except LedgerError:  # no git identity: nobody's clone in particular
+        return []
+    ident = Identity(clerk.name, clerk.email)
+    return [] if policy.is_office(ident) else policy.units_of(ident)
 
 
 def query(env: Env, f: Filter) -> list[Assessed]:
@@ -584,12 +606,13 @@ def query(env: Env, f: Filter) -> list[Assessed]:
         statuses = {"open", "reported", "suspended"}
     parent = resolve_id(f.parent, env.today) if f.parent else None
     names: dict[str, str] = {}
-    if f.unit:
-        from .workflow import units_directory
+    if f.unit or f.any_unit:
+        from .unitsdir import units_directory
 
         # The directory's names and aliases all find the unit, in files written either way.
         names = units_directory(env.ledger().config).canonical
     unit = names.get(f.unit, f.unit) if f.unit else None
+    any_unit = {names.get(u, u) for u in f.any_unit or ()}
     cal, today, warn, lag = env.ledger().calendar, env.today, warn_workdays(env), lag_points(env)
     out = []
     for task, plain in _load_plain(env, statuses=statuses or None):
@@ -597,6 +620,8 @@ def query(env: Env, f: Filter) -> list[Assessed]:
             continue
         if unit and unit != names.get(task.lead_unit, task.lead_unit) \
                 and all(unit != names.get(u, u) for u in task.units):
+            continue
+        if any_unit and not any_unit & {names.get(u, u) for u in (task.lead_unit, *task.units)}:
             continue
         if f.leader and f.leader != task.leader:
             continue

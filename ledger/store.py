@@ -282,6 +282,8 @@ class Ledger:
         self._config: dict | None = None
         self._calendar: Calendar | None = None
         self._clerks: dict[str | None, Clerk] = {}
+        # Set by the context layer: refuses a commit the clerk's role does not allow, before any write.
+        self.gate: Callable[[dict[str, tuple[bytes | None, bytes | None]], str, Clerk], None] | None = None
         self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite")
 
     # -- settings and calendar ---------------------------------------------------
@@ -467,6 +469,8 @@ class Ledger:
         for path in files:
             self._check_inside(path)
             old[path] = path.read_bytes() if path.exists() else None
+        if self.gate is not None:
+            self.gate({self.rel(p): (old[p], files[p]) for p in files}, message, clerk)
         # Once per folder, not per file: an import of 10,000 files would otherwise glob 10,000 times.
         for folder in {p.parent for p in files}:
             try:
@@ -702,17 +706,23 @@ class ChangeSet:
         return values[-1] if values else None
 
 
-def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD") -> list[ChangeSet]:
-    """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges)."""
+def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD",
+               exclude: tuple[str, ...] | None = None) -> list[ChangeSet]:
+    """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges).
+
+    With `exclude` (revisions, or `--all`), every commit reachable from `rev` and from none of
+    those, merged side branches included, parents before children: what a push brings.
+    """
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
         return []
     sep, start = "\x1f", "\x1e"
     fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
-    args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", "-m", "--first-parent", f"--format={fmt}"]
+    walk = ["-m", "--first-parent"] if exclude is None else ["--topo-order", "--diff-merges=first-parent"]
+    args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", *walk, f"--format={fmt}"]
     # No --since/--until here: git filters them on the committer date, which is not the date
     # shown (the author date); trail.entries filters on the shown one.
-    out = git(root, *args, rev, "--", *paths)
+    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths)
     result = []
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)

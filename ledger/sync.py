@@ -302,6 +302,11 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
                 # A plain `git init --bare` remote names master: make the next plain `git clone` work.
                 result.head_fixed, result.head_note = remote_.fix_remote_head(root, remote, branch)
                 return result
+            if "pre-receive hook declined" in err:
+                from .guard import remote_refusal
+
+                raise SyncRefused(f"服务器拒绝了推送：{remote_refusal(err)}",
+                                  "本地提交都在，没有推送；请改正或交有相应角色的人办理后再运行 taizhang sync")
             if "rejected" not in err and "fetch first" not in err and "non-fast-forward" not in err:
                 last = (err.strip().splitlines() or [str(code)])[-1]
                 raise LedgerError(f"推送到 {remote} 失败（git：{last}）", "本地提交都在；请检查网络和权限后再运行 taizhang sync")

@@ -11,7 +11,7 @@ from .model import ID_RE
 from .relday import parse_day
 
 
-def _parse(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
     if data is None:
         return None, None
     if data not in memo:
@@ -69,8 +69,8 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
         for f in cs.files:
             if not f.path.endswith(".yaml") or "/." in f.path:
                 continue
-            old, old_err = _parse(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
-            new, new_err = _parse(blobs.get(f.new_blob) if f.status != "D" else None, memo)
+            old, old_err = parse_version(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
+            new, new_err = parse_version(blobs.get(f.new_blob) if f.status != "D" else None, memo)
             e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
         if e.changes:
             out.append(e)
@@ -183,6 +183,8 @@ def undo(env: Env) -> tuple[str, str]:
         message = (f"撤回 {cs.subject}\n\n撤回 {cs.author} 于 {cs.date[:16].replace('T', ' ')} 的变更 {cs.sha[:12]}\n\n"
                    + "\n".join(["Taizhang-Action: undo", *(f"Taizhang-Task: {t}" for t in tasks),
                                 f"Taizhang-Reverts: {cs.sha}"]) + "\n")
+        if led.gate is not None:
+            led.gate({f.path: (None, None) for f in cs.files}, message, clerk)
         try:
             store.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
         except LedgerError as e:
