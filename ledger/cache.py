@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Collection
 
 # Bump when the cached form or what a file may hold changes; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"6/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
+CACHE_VERSION = f"7/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
 # A file modified within this window before we read it may have changed again within
 # the same mtime tick without its stat changing, so it is parsed again next time.
 RACY_NS = 2_000_000_000
