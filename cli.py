@@ -424,12 +424,11 @@ def check(
     env = _env(ledger)
     led = env.ledger()
     if staged:
-        from ledger.hooks import staged_problems
+        from ledger.hooks import REFUSED, staged_problems
 
         problems = staged_problems(led.root)
         if problems:
-            print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
-                  file=sys.stderr)
+            print(REFUSED, file=sys.stderr)
     else:
         from ledger.safety import ledger_problems
 

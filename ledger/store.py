@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
-from . import codec, fastyaml
+from . import codec, fastyaml, settings
 from .cache import TaskCache
-from .errors import LedgerError, UsageError
+from .errors import LedgerError, Problem, UsageError
 from .model import ID_RE, Task, misfiled
-from .workdays import MAX_YEAR, MIN_YEAR, Calendar
+from .workdays import Calendar
 
 CONFIG_FILE = "taizhang.yaml"
 TASKS_DIR = "tasks"
@@ -285,11 +285,13 @@ class Ledger:
             try:
                 raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise LedgerError(f"{CONFIG_FILE}:{e.line}: {e.message}", "请修正台账设置文件") from None
+                raise settings.refuse(Problem(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
             except OSError as e:
                 raise LedgerError(f"读不了 {CONFIG_FILE}：{e.strerror}", "请检查台账目录") from None
-            if not isinstance(raw, dict):
-                raise LedgerError(f"{CONFIG_FILE} 应为键值表", "请参照 taizhang init 生成的样式修正")
+            findings = settings.config_findings(raw)
+            if findings:  # the same file:line problem `check` reports
+                problem = settings.place(CONFIG_FILE, path.read_text(encoding="utf-8"), findings[:1])[0]
+                raise settings.refuse(problem, "台账设置文件")
             self._config = {**DEFAULT_CONFIG, **raw}
         return self._config
 
@@ -301,32 +303,21 @@ class Ledger:
         if not folder.is_dir():
             return overrides
         for path in sorted(folder.glob("*.yaml")):
-            m = re.fullmatch(r"(\d{4})\.yaml", path.name)
+            m = settings.CALENDAR_NAME.fullmatch(path.name)
             if not m:
                 continue
-            refuse_link(self.root, f"{CALENDAR_DIR}/{path.name}", "日历")
-            year = int(m.group(1))
             where = f"{CALENDAR_DIR}/{path.name}"
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                raise LedgerError(f"{where}: 年份超出范围", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请改名或删除")
+            refuse_link(self.root, where, "日历")
+            year = int(m.group(1))
             try:
-                raw = self.cache.doc(path, codec.load_yaml) or {}
+                raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise LedgerError(f"{where}:{e.line}: {e.message}", "请修正日历文件") from None
-            if not isinstance(raw, dict):
-                raise LedgerError(f"{where}: 应为键值表", "请写成 holidays: 和 workdays: 两个日期列表")
-            lists = []
-            for key in ("holidays", "workdays"):
-                days = []
-                values = raw.get(key) or []
-                if not isinstance(values, list):
-                    raise LedgerError(f"{where}: {key} 应为日期列表", "每行写一个 - YYYY-MM-DD")
-                for v in values:
-                    if not isinstance(v, dt.date) or v.year != year:
-                        raise LedgerError(f"{where}: {key} 中的 {v!r} 不是 {year} 年的日期", "请写成 YYYY-MM-DD")
-                    days.append(v)
-                lists.append(days)
-            overrides[year] = (lists[0], lists[1])
+                raise settings.refuse(Problem(where, e.line, e.message), "日历文件") from None
+            findings = settings.calendar_findings(year, raw)
+            if findings:
+                problem = settings.place(where, path.read_text(encoding="utf-8"), findings[:1])[0]
+                raise settings.refuse(problem, "日历文件")
+            overrides[year] = settings.calendar_days(year, raw)
         return overrides
 
     @property
@@ -626,6 +617,15 @@ def staged_task_files(root: Path) -> tuple[list[str], list[str]]:
             continue
         (deleted if status.startswith("D") else changed).append(path)
     return changed, deleted
+
+
+def staged_files(root: Path, *paths: str) -> list[str]:
+    """Files under `paths` added or modified in the index against HEAD (all staged ones before the first commit)."""
+    code, out, _ = git_try(root, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
+                           "--", *paths)
+    if code != 0:
+        out = git(root, "ls-files", "-z", "--", *paths)
+    return [p for p in out.split("\0") if p]
 
 
 def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:
