@@ -85,6 +85,8 @@ class TaskCache:
         self._db: sqlite3.Connection | None = None
         # Stats of the files the last load() may vouch for: read well after their mtime.
         self.trusted: dict[str, Stat] = {}
+        # How many task files the last load() found in the work tree (see Ledger.missing_task_files).
+        self.scanned = 0
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is not None:
@@ -189,7 +191,7 @@ class TaskCache:
         fresh: dict[str, Stat] = {}
         stale: list[tuple[str, Stat, str]] = []
         racy = RACY_NS
-        matched = 0
+        matched = seen = 0
         get = known.get
         # The stat of every file is the price of exact freshness; keep this loop lean.
         for year in _year_dirs(tasks_dir):
@@ -201,6 +203,7 @@ class TaskCache:
                     if not name.endswith(".yaml") or name[0] == "." or e.is_symlink():
                         continue
                     rel = prefix + name
+                    seen += 1
                     st = e.stat(follow_symlinks=False)
                     row = get(rel)
                     if row is not None:
@@ -213,6 +216,7 @@ class TaskCache:
                             trusted[rel] = row[:3]
                             continue
                     stale.append((rel, (st.st_mtime_ns, st.st_size, st.st_ino), e.path))
+        self.scanned = seen
         if fresh:
             result.update(self._unpack(fresh, statuses, len(known)))
             for rel in fresh.keys() - result.keys():  # a row gone or damaged: read the file again
@@ -331,6 +335,10 @@ class TaskCache:
 
     def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
         """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
+        return self.keyed(path, lambda: parse(path.read_bytes()))
+
+    def keyed(self, path: Path, compute: Callable[[], Any]) -> Any:
+        """What `compute` derives from the file at `path`, computed again only when the file changes."""
         st = file_stat(path)
         if st is None:
             raise FileNotFoundError(2, "No such file or directory", str(path))
@@ -342,7 +350,7 @@ class TaskCache:
             except (ValueError, EOFError, TypeError):
                 pass
         now = time.time_ns()
-        value = parse(path.read_bytes())  # errors propagate and nothing is cached
+        value = compute()  # errors propagate and nothing is cached
         try:
             blob = marshal.dumps(_freeze(value))
         except (TypeError, ValueError):

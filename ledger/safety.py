@@ -59,6 +59,7 @@ def ledger_problems(led, strict: bool = False, progress: Callable[[int, int], No
     # never read through a link
     loaded = {} if store.TASKS_DIR in links else {
         rel: v for rel, v in led.load_all(progress).items() if rel not in links}
+    problems += [Problem(rel, 1, store.deleted_message(rel)) for rel in led.missing_task_files()]
     basic = list(all_checks())
     extra = []
     if strict:

@@ -467,6 +467,10 @@ def _load_plain(
     out = []
     from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
     loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
+    from .store import deleted_message
+
+    for rel in env.ledger().missing_task_files():
+        env.warn(f"警告：{rel}: {deleted_message(rel)}")
     for rel, value in loaded.items():
         if isinstance(value, Exception):
             line = getattr(value, "line", 1)

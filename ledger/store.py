@@ -249,6 +249,12 @@ def refuse_link(root: Path, rel: str, what: str) -> None:
                               f"台账中的{what}必须是台账内的普通文件；请删除该链接（git rm {shown}）")
 
 
+def deleted_message(rel: str) -> str:
+    """What `check` and the reading commands say about a task file deleted by hand."""
+    return (f"事项文件已被删除（尚未提交），事项不得删除；请运行 git checkout -- {rel} 恢复，"
+            "撤销事项请用 taizhang cancel")
+
+
 def parse_task(data: bytes) -> Task:
     """A task file's Task: the fast reader for canonical files, the strict loader otherwise."""
     raw = fastyaml.parse(data)
@@ -343,6 +349,9 @@ class Ledger:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
+            rel = self.rel(path)
+            if git_try(self.root, "ls-files", "--error-unmatch", "--", rel)[0] == 0:
+                raise LedgerError(f"{rel}: {deleted_message(rel)}") from None
             raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号") from None
         try:
             task = parse_task(data)
@@ -369,6 +378,22 @@ class Ledger:
         refuse_link(self.root, TASKS_DIR, "事项")  # tasks/ pointing elsewhere would list someone else's tasks
         loaded = self.cache.load(self.root / TASKS_DIR, plain_task, progress, statuses, parent)
         return {f"{TASKS_DIR}/{rel}": v for rel, v in sorted(loaded.items())}
+
+    def missing_task_files(self) -> list[str]:
+        """Tracked task files gone from the work tree (deleted by hand, not yet committed), after load_all.
+
+        The index's listing is kept in the cache keyed by the index file's stat, and compared
+        by count first: a command on an intact ledger of 100,000 tasks pays no git call for it.
+        """
+        def listing() -> list[str]:
+            out = git(self.root, "ls-files", "-z", "--", TASKS_DIR)
+            return [p for p in out.split("\0") if p.endswith(".yaml") and not p.rpartition("/")[2].startswith(".")]
+
+        index = self.git_dir / "index"
+        tracked = self.cache.keyed(index, listing) if index.is_file() else listing()
+        if len(tracked) <= self.cache.scanned:
+            return []
+        return [rel for rel in tracked if not os.path.lexists(self.root / rel)]
 
     def trusted_stats(self) -> dict[str, tuple[int, int, int]]:
         """Stats, keyed like load_all, of the files the last load_all read in a way the cache may vouch for."""

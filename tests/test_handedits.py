@@ -120,3 +120,21 @@ def test_pre_commit_hook_refuses_a_staged_bad_calendar(ledger, run, h):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert h.commit_count(ledger) == before + 1
     run("check")
+
+
+# -- a task file deleted by hand -------------------------------------------------------
+def test_a_task_file_deleted_by_hand_is_named_by_check_and_readers(ledger, run, h, sh):
+    h.add()
+    h.add("第二件")
+    rel = "tasks/2026/2026-0002.yaml"
+    (ledger / rel).unlink()
+    res = run("check", code=1)
+    assert res.out == f"{rel}:1: 事项文件已被删除（尚未提交），事项不得删除；请运行 git checkout -- {rel} 恢复，撤销事项请用 taizhang cancel\n"
+    for args in (("list",), ("list", "--format", "json"), ("report", "monthly", "--month", "2026-11"), ("overdue",)):
+        res = sh(*args)
+        assert res.err.count("\n") == 1 and res.err.startswith(f"警告：{rel}: 事项文件已被删除"), args
+    res = run("show", "2", code=3)
+    assert res.err.startswith(f"错误：{rel}: 事项文件已被删除")
+    h.git(ledger, "checkout", "--", rel)
+    run("check")
+    assert run("list").err == ""
