@@ -332,6 +332,23 @@ class Ledger:
             self._calendar = Calendar(self.calendar_files())
         return self._calendar
 
+    def uncommitted_calendar_files(self) -> dict[Path, bytes]:
+        """calendar/YYYY.yaml added or changed by hand and not yet committed, with their contents.
+
+        A calendar file deleted by hand is refused: the deadlines counted without it would be
+        committed while the file's removal would not.
+        """
+        out = git(self.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", CALENDAR_DIR)
+        found: dict[Path, bytes] = {}
+        for entry in out.split("\0"):
+            status, rel = entry[:2], entry[3:]
+            if not settings.CALENDAR_NAME.fullmatch(rel.rpartition("/")[2]) or rel.count("/") != 1:
+                continue
+            if "D" in status:
+                raise UsageError(f"{rel} 已被删除但尚未提交", f"请先恢复（git checkout -- {rel}）或提交删除后再重算")
+            found[self.root / rel] = (self.root / rel).read_bytes()
+        return found
+
     # -- tasks -------------------------------------------------------------------
     def task_path(self, task_id: str) -> Path:
         if not ID_RE.match(task_id):
