@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable, Collection, Iterator
 
 from . import codec, fastyaml, settings
-from .cache import TaskCache
+from .cache import TaskCache, user_cache_file
 from .errors import LedgerError, Problem, UsageError
 from .model import ID_RE, Task, misfiled
 from .workdays import Calendar
@@ -280,7 +280,7 @@ class Ledger:
         self._config: dict | None = None
         self._calendar: Calendar | None = None
         self._clerks: dict[str | None, Clerk] = {}
-        self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite")
+        self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite", user_cache_file(root))
 
     # -- settings and calendar ---------------------------------------------------
     @property
@@ -448,8 +448,13 @@ class Ledger:
     def locked(self) -> Iterator[None]:
         """Serialise read-modify-write-commit among all taizhang processes on this checkout."""
         lock_dir = self.git_dir / "taizhang"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(lock_dir / "lock", "a+b") as f:
+        try:
+            lock_dir.mkdir(parents=True, exist_ok=True)
+            f = open(lock_dir / "lock", "a+b")
+        except OSError as e:
+            raise LedgerError(f"台账不可写（{e.strerror}：{e.filename}），本次变更未写入",
+                              "只读的台账只能查看；请在可写的克隆中修改（taizhang clone），或请管理员开放写权限") from None
+        with f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
                 self.interrupted = recover_interrupted(self.root)
