@@ -625,14 +625,17 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         from ledger import xlsx
         from ledger.render import task_json
 
-        path = Path(output or default_name)
+        from ledger.services import report_file
+
+        path = report_file(env, output, default_name)
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _out(f"已生成：{path}")
         return
     elif fmt in (ReportFmt.docx, ReportFmt.pdf):
         from ledger import documents
+        from ledger.services import report_file
 
-        _out(f"已生成：{documents.write_report(env, rep, Path(output or default_name), '.' + fmt.value)}")
+        _out(f"已生成：{documents.write_report(env, rep, report_file(env, output, default_name), '.' + fmt.value)}")
         return
     else:
         from ledger.bulletin import to_markdown, to_rich

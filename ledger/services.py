@@ -128,7 +128,8 @@ LEDGER_README = """# {org}督查督办台账
 请勿直接删除事项文件；撤销用 `taizhang cancel`。手工修改后请运行 `taizhang check`。
 """
 
-GITIGNORE = "# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件\n*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n"
+GITIGNORE = ("# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件，以及误存在台账里的通报、导出文件\n"
+             "*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n*.xlsx\n*.docx\n*.pdf\n*.csv\n")
 
 
 def init(path: str | None, org: str | None, env: Env) -> Path:
@@ -623,6 +624,19 @@ def log(env: Env, task_id: str):
     if not commits:
         raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号")
     return commits
+
+
+def report_file(env: Env, output: str | None, default_name: str) -> Path:
+    """Where a report file goes: -o, else the current folder, which must not be inside the ledger
+    (an untracked report there would be left over in the work tree)."""
+    if output:
+        return Path(output)
+    here = Path.cwd().resolve()
+    root = env.ledger().root
+    if here == root or root in here.parents:
+        raise UsageError("当前目录在台账中，通报文件不写入台账目录",
+                         f"请用 -o 指定文件，如 -o ~/{default_name}，或换到台账之外的目录再运行")
+    return here / default_name
 
 
 # -- calendar ----------------------------------------------------------------------
