@@ -1265,7 +1265,8 @@ _CLICK_WORDS = (
 def _usage_line(message: str) -> str:
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
-    return message.replace("\n", " ").strip().rstrip(".")
+    # An option's own check may already say 错误：, and the line starts with 用法错误： anyway.
+    return message.replace("\n", " ").strip().rstrip(".").removeprefix("错误：")
 
 
 # Typer may carry click vendored or not; reach its exception types through typer's own.
