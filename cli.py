@@ -298,9 +298,12 @@ def overdue(
         raise typer.Exit(1)
 
 
+IdsArg = Annotated[list[str], typer.Argument(help="事项编号，可写多个（一次提交）；只写 42 表示当年第 42 号", metavar="ID...")]
+
+
 @app.command()
 def progress(
-    task_id: IdArg,
+    task_ids: Annotated[list[str], typer.Argument(help="事项编号，可写多个（同一条进展记入每一项，一次提交）", metavar="ID...")],
     text: Annotated[str, typer.Argument(help="进展内容", metavar="TEXT")],
     on: OnOpt = None,
     future: FutureOpt = False,
@@ -308,16 +311,16 @@ def progress(
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """记录一条进展（可带完成百分比）。"""
+    """记录一条进展（可带完成百分比）；写多个编号时同一条进展记入每一项。"""
     from ledger import services
 
-    task = services.progress(_env(ledger, by=by, future=future), task_id, text, on, percent)
-    _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
+    for task in services.progress(_env(ledger, by=by, future=future), task_ids, text, on, percent):
+        _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
 @app.command()
 def urge(
-    task_id: Annotated[Optional[str], typer.Argument(help="事项编号；用 --overdue 时不写", metavar="ID")] = None,
+    task_ids: Annotated[Optional[list[str]], typer.Argument(help="事项编号，可写多个（一次提交，连续编号）；用 --overdue 时不写", metavar="[ID]...")] = None,
     level: Annotated[str, typer.Option("--level", help="remind 催办单，supervise 督办单", metavar="remind|supervise")] = "remind",
     note: NoteOpt = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="对全部逾期的在办事项发单（一次提交）")] = False,
@@ -334,7 +337,7 @@ def urge(
     from ledger import workflow
     from ledger.model import URGE_LEVELS
 
-    issued = workflow.urge(_env(ledger, as_of, by), task_id, level, note, overdue, round_)
+    issued = workflow.urge(_env(ledger, as_of, by), task_ids, level, note, overdue, round_)
     if not issued:
         _out("各单位都已报回，未发单" if round_ else "没有逾期的在办事项，未发单")
         return
@@ -414,16 +417,42 @@ def reopen(
 
 @app.command()
 def cancel(
-    task_id: IdArg,
+    task_ids: IdsArg,
     reason: Annotated[str, typer.Option("--reason", help="撤销原因（必填）", metavar="TEXT")],
     ledger: LedgerOpt = None,
     by: ByOpt = None,
 ) -> None:
-    """撤销事项；文件保留，历史可查。"""
+    """撤销事项（可写多个编号，一次提交）；文件保留，历史可查。"""
     from ledger import services
 
-    task = services.cancel(_env(ledger, by=by), task_id, reason)
-    _out(f"{task.id} 已撤销")
+    for task in services.cancel(_env(ledger, by=by), task_ids, reason):
+        _out(f"{task.id} 已撤销")
+
+
+@app.command()
+def edit(
+    task_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="修改原因（必填）", metavar="TEXT")],
+    title: Annotated[Optional[str], typer.Option("--title", help="新的事项名称", metavar="TEXT")] = None,
+    lead_unit: Annotated[Optional[str], typer.Option("--lead-unit", help="新的牵头单位", metavar="UNIT")] = None,
+    unit: Annotated[Optional[list[str]], typer.Option("--unit", help="责任单位（可重复；给出即整体替换，--unit '' 清空）", metavar="UNIT")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="牵头领导（'' 清空）", metavar="NAME")] = None,
+    contact: Annotated[Optional[str], typer.Option("--contact", help="责任人（'' 清空）", metavar="NAME")] = None,
+    tag: Annotated[Optional[list[str]], typer.Option("--tag", help="标签（可重复；给出即整体替换，--tag '' 清空）", metavar="TAG")] = None,
+    parent: Annotated[Optional[str], typer.Option("--parent", help="上级事项编号（'' 取消分解关系）", metavar="ID")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="文号、纪要号或批示日期（'' 清空）", metavar="TEXT")] = None,
+    new_unit: Annotated[bool, typer.Option("--new-unit", help="单位不在名录中时一并加入名录")] = False,
+    ledger: LedgerOpt = None,
+    by: ByOpt = None,
+) -> None:
+    """更正事项的名称、单位、领导、责任人、标签、上级事项或文号；一次提交，记下原值、新值和原因。"""
+    from ledger import editing
+
+    changes = editing.Changes(title, lead_unit, unit, leader, contact, tag, parent, ref, new_unit)
+    task, changed = editing.edit(_env(ledger, by=by), task_id, changes, reason)
+    for line in editing.change_lines(changed):
+        _out(line)
+    _out(f"已修改 {task.id}")
 
 
 @app.command()
@@ -438,12 +467,11 @@ def check(
     env = _env(ledger)
     led = env.ledger()
     if staged:
-        from ledger.hooks import staged_problems
+        from ledger.hooks import REFUSED, staged_problems
 
         problems = staged_problems(led.root)
         if problems:
-            print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：",
-                  file=sys.stderr)
+            print(REFUSED, file=sys.stderr)
     else:
         from ledger.safety import ledger_problems
 
@@ -502,9 +530,12 @@ def calendar(
 
     env = _env(ledger, by=by)
     if recompute:
-        changed = services.recompute(env)
+        waiting: dict[int, int] = {}
+        changed = services.recompute(env, waiting=waiting)
         if not changed:
-            _out("没有可以重算的暂定时限")
+            _out("没有可以重算的暂定时限" + ("：" + "；".join(
+                f"{n} 项暂定时限等待 {y} 年的节假日安排（录入 calendar/{y}.yaml 后再重算）"
+                for y, n in sorted(waiting.items())) if waiting else ""))
         for t in changed:
             _out(f"{t.id} {t.title}：时限 {t.due}")
         return
@@ -608,14 +639,17 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         from ledger import xlsx
         from ledger.render import task_json
 
-        path = Path(output or default_name)
+        from ledger.services import report_file
+
+        path = report_file(env, output, default_name)
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _out(f"已生成：{path}")
         return
     elif fmt in (ReportFmt.docx, ReportFmt.pdf):
         from ledger import documents
+        from ledger.services import report_file
 
-        _out(f"已生成：{documents.write_report(env, rep, Path(output or default_name), '.' + fmt.value)}")
+        _out(f"已生成：{documents.write_report(env, rep, report_file(env, output, default_name), '.' + fmt.value)}")
         return
     else:
         from ledger.bulletin import to_markdown, to_rich
@@ -1388,7 +1422,8 @@ _CLICK_WORDS = (
 def _usage_line(message: str) -> str:
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
-    return message.replace("\n", " ").strip().rstrip(".")
+    # An option's own check may already say 错误：, and the line starts with 用法错误： anyway.
+    return message.replace("\n", " ").strip().rstrip(".").removeprefix("错误：")
 
 
 # Typer may carry click vendored or not; reach its exception types through typer's own.

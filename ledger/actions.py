@@ -25,6 +25,8 @@ RECORD_LISTS = ("milestones", "progress", "returned", "deadline_changes", "exten
                 "difficulties", "coordinations", "notices", "interviews")
 SINGLE_RECORDS = ("done", "verification")
 CREATING = ("add", "import")
+# What `taizhang edit` may correct: how the task is named and who carries it, never its record.
+EDITABLE = ("title", "lead_unit", "units", "leader", "contact", "tags", "parent", "ref")
 
 
 def field_label(key: str) -> str:
@@ -52,6 +54,7 @@ class Rule:
     events: tuple[str, ...] = ()  # events.action it may add
     sets: tuple[str, ...] = ()  # single records it may set when absent
     clears: tuple[str, ...] = ()  # single records it may remove
+    fields: tuple[str, ...] = ()  # plain fields it may rewrite
 
 
 RULES: dict[str, Rule] = {
@@ -80,7 +83,10 @@ RULES: dict[str, Rule] = {
     "request-extension": Rule(append=("extension_requests",)),
     # A returned collect workbook (`collect out` writes rounds/ only, never a task file, so it needs no rule): the unit's progress, done reports and extension requests, nothing else.
     "collect": Rule(status=(("open", "reported"),), append=("progress", "extension_requests"), sets=("done",)),
+    "edit": Rule(fields=EDITABLE),
 }
+# `calendar notice --write` and a recompute that commits a hand-typed calendar file
+RULES["calendar"] = RULES["recompute"]
 
 
 # -- comparing YAML values as the tool writes them ---------------------------------------
@@ -198,7 +204,7 @@ def _rule_problems(said: str, rule: Rule, before: dict, after: dict) -> list[str
     if _get(before, "due_provisional") != _get(after, "due_provisional") and not rule.provisional:
         out.append(f"{said}改了{field_label('due_provisional')}")
     for key in dict.fromkeys([*before, *after]):
-        if key not in handled and _get(before, key) != _get(after, key):
+        if key not in handled and key not in rule.fields and _get(before, key) != _get(after, key):
             out.append(f"{said}改了{field_label(str(key))}：{_short(_get(before, key))} → {_short(_get(after, key))}")
     return out
 

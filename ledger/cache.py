@@ -24,6 +24,16 @@ CACHE_VERSION = f"7/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]
 RACY_NS = 2_000_000_000
 
 Stat = tuple[int, int, int]  # mtime_ns, size, inode
+MEMORY = Path(":memory:")
+
+
+def user_cache_file(root: Path) -> Path:
+    """This ledger's cache in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache), one file per ledger path."""
+    import hashlib
+
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "taizhang" / f"{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.sqlite"
 
 
 def _year_dirs(tasks_dir: Path) -> list[os.DirEntry]:
@@ -80,29 +90,53 @@ def _rollback(db: sqlite3.Connection | None) -> None:
 class TaskCache:
     """Parsed tasks keyed by file and stat; anything that does not match is parsed again."""
 
-    def __init__(self, db_path: Path):
+    def __init__(self, db_path: Path, fallback: Path | None = None):
         self.db_path = db_path
+        # Where the cache goes when db_path cannot be written (another user's or a mounted
+        # ledger): the user's cache folder, else memory. Reading never needs a writable ledger.
+        self.fallback = fallback
         self._db: sqlite3.Connection | None = None
         # Stats of the files the last load() may vouch for: read well after their mtime.
         self.trusted: dict[str, Stat] = {}
+        # How many task files the last load() found in the work tree (see Ledger.missing_task_files).
+        self.scanned = 0
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is not None:
             return self._db
-        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        for path in (self.db_path, self.fallback, MEMORY):
+            if path is None:
+                continue
+            try:
+                self._db = self._open_at(path)
+            except (OSError, sqlite3.Error):
+                continue  # not writable here: the next place
+            self.db_path = path
+            return self._db
+        raise sqlite3.OperationalError("no cache")  # unreachable: memory always opens
+
+    def _open_at(self, path: Path) -> sqlite3.Connection:
+        self.db_path = path
+        if path != MEMORY:
+            path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            db = self._open()
+            return self._open()
+        except sqlite3.OperationalError:
+            raise  # cannot open or write here, which is not corruption: keep the file
         except sqlite3.DatabaseError:
             # A corrupt cache is only a cache: throw it away and start again.
             self._discard()
-            db = self._open()
-        self._db = db
-        return db
+            return self._open()
 
     def _discard(self) -> None:
         self.close()
+        if self.db_path == MEMORY:
+            return
         for suffix in ("", "-wal", "-shm"):
-            Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+            try:
+                Path(str(self.db_path) + suffix).unlink(missing_ok=True)
+            except OSError:
+                pass  # a read-only folder: _connect moves on to the next place
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
@@ -192,7 +226,7 @@ class TaskCache:
         fresh: dict[str, Stat] = {}
         stale: list[tuple[str, Stat, str]] = []
         racy = RACY_NS
-        matched = 0
+        matched = seen = 0
         get = known.get
         # The stat of every file is the price of exact freshness; keep this loop lean.
         for year in _year_dirs(tasks_dir):
@@ -204,6 +238,7 @@ class TaskCache:
                     if not name.endswith(".yaml") or name[0] == "." or e.is_symlink():
                         continue
                     rel = prefix + name
+                    seen += 1
                     st = e.stat(follow_symlinks=False)
                     row = get(rel)
                     if row is not None:
@@ -216,6 +251,7 @@ class TaskCache:
                             trusted[rel] = row[:3]
                             continue
                     stale.append((rel, (st.st_mtime_ns, st.st_size, st.st_ino), e.path))
+        self.scanned = seen
         if fresh:
             result.update(self._unpack(fresh, statuses, len(known)))
             for rel in fresh.keys() - result.keys():  # a row gone or damaged: read the file again
@@ -334,6 +370,10 @@ class TaskCache:
 
     def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
         """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
+        return self.keyed(path, lambda: parse(path.read_bytes()))
+
+    def keyed(self, path: Path, compute: Callable[[], Any]) -> Any:
+        """What `compute` derives from the file at `path`, computed again only when the file changes."""
         st = file_stat(path)
         if st is None:
             raise FileNotFoundError(2, "No such file or directory", str(path))
@@ -345,7 +385,7 @@ class TaskCache:
             except (ValueError, EOFError, TypeError):
                 pass
         now = time.time_ns()
-        value = parse(path.read_bytes())  # errors propagate and nothing is cached
+        value = compute()  # errors propagate and nothing is cached
         try:
             blob = marshal.dumps(_freeze(value))
         except (TypeError, ValueError):

@@ -11,6 +11,7 @@ from typing import Any
 from .model import (
     READ_VERSIONS,
     SCHEMA_VERSION,
+    STATUS_LABELS,
     Coordination,
     DeadlineChange,
     Difficulty,
@@ -277,6 +278,8 @@ def task_from_plain(raw: Any) -> Task:
     missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
     if missing:
         raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
+    if raw["status"] not in STATUS_LABELS:  # every reader maps a status to its label: refuse here, once
+        raise FormatError(f"status 是未知状态“{raw['status']}”，可选：{'、'.join(STATUS_LABELS)}", key="status")
     version = raw.get("schema_version", SCHEMA_VERSION)
     if not isinstance(version, int) or isinstance(version, bool) or version not in READ_VERSIONS:
         raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")

@@ -12,6 +12,7 @@ from . import store
 from .errors import Problem
 
 SETUP_VERSION = "3"
+REFUSED = "taizhang：暂存的事项或设置文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）："
 HOOK_MARK = "# taizhang pre-commit hook"
 ATTRIBUTES = "tasks/**/*.yaml merge=taizhang\n"
 
@@ -38,7 +39,7 @@ def hook_text() -> str:
     return (
         "#!/bin/sh\n"
         f"{HOOK_MARK}: a hand edit that breaks the ledger cannot be committed.\n"
-        "# Installed by taizhang; it checks only the staged task files. Bypass knowingly: git commit --no-verify\n"
+        "# Installed by taizhang; it checks only the staged task and settings files. Bypass knowingly: git commit --no-verify\n"
         # Straight to hook_main, not through the CLI: importing typer alone costs ~0.3 s.
         f"{python_call([], code='from ledger.hooks import hook_main; sys.exit(hook_main())')}\n"
     )
@@ -82,6 +83,15 @@ def ensure_setup(root: Path, warn=None, again: bool = False) -> None:
     marker = root / ".git" / "taizhang" / "setup"
     if (_marked(marker) and not again) or not (root / ".git").is_dir():
         return
+    try:
+        _setup(root, marker, warn)
+    except (OSError, store.LedgerError):
+        # A read-only ledger (another user's, a mounted share) cannot be set up; reading it
+        # needs none of this, and a command that writes fails on its own with a clear line.
+        return
+
+
+def _setup(root: Path, marker: Path, warn) -> None:
     marker.parent.mkdir(parents=True, exist_ok=True)
     # Several commands may start at once in a fresh or upgraded clone: one sets up, the others wait.
     with open(marker.parent / "setup.lock", "a+b") as lock:
@@ -116,7 +126,22 @@ def staged_problems(root: Path) -> list[Problem]:
     blobs = store.read_blobs(root, [f":{rel}" for rel in changed])
     texts = {rel: blobs[f":{rel}"] for rel in changed if blobs.get(f":{rel}") is not None}
     problems.extend(check_texts(texts))
+    problems.extend(staged_settings_problems(root))
     return sorted(problems, key=lambda p: (p.path, p.line))
+
+
+def staged_settings_problems(root: Path) -> list[Problem]:
+    """taizhang.yaml and calendar/*.yaml about to be committed, read from the index."""
+    from . import settings
+
+    rels = [r for r in store.staged_files(root, settings.CONFIG_FILE, settings.CALENDAR_DIR)
+            if settings.is_settings_file(r)]
+    blobs = store.read_blobs(root, [f":{rel}" for rel in rels])
+    problems = []
+    for rel in rels:
+        if blobs.get(f":{rel}") is not None:
+            problems += settings.problems_in(rel, blobs[f":{rel}"])
+    return problems
 
 
 def hook_main() -> int:
@@ -134,7 +159,7 @@ def hook_main() -> int:
               "提交被拒绝，请运行 taizhang check 查看", file=sys.stderr)
         return 3
     if problems:
-        print("taizhang：暂存的事项文件有问题，提交被拒绝（改正后再提交；taizhang check 可查全部）：", file=sys.stderr)
+        print(REFUSED, file=sys.stderr)
         for p in problems:
             print(p)
         return 1

@@ -222,11 +222,14 @@ def build(
     rep.totals = totals
     if ranking:
         ranked = sorted(rep.units, key=lambda r: (r.rate is None, -(r.rate or 0), r.overdue, r.unit))
-        rep.ranking = [
-            {"rank": i, "unit": r.unit, "on_time_rate": None if r.rate is None else round(r.rate, 4),
-             "overdue": r.overdue}
-            for i, r in enumerate(ranked, 1)
-        ]
+        rep.ranking = []
+        rank, previous = 0, None
+        for i, r in enumerate(ranked, 1):
+            standing = (r.rate, r.overdue)
+            if standing != previous:  # tied units share a rank, the next one skips: 1, 1, 3
+                rank, previous = i, standing
+            rep.ranking.append({"rank": rank, "unit": r.unit,
+                                "on_time_rate": None if r.rate is None else round(r.rate, 4), "overdue": r.overdue})
     return rep
 
 

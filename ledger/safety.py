@@ -5,8 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from . import checks, store
-from .errors import Problem
+from . import checks, settings, store
+from .errors import LedgerError, Problem
+
+
+def settings_problems(root: Path) -> list[Problem]:
+    """taizhang.yaml and calendar/*.yaml as they are in the work tree (links are tracked_code's to report)."""
+    rels = [settings.CONFIG_FILE]
+    folder = root / settings.CALENDAR_DIR
+    if folder.is_dir() and not folder.is_symlink():
+        rels += sorted(f"{settings.CALENDAR_DIR}/{p.name}" for p in folder.iterdir()
+                       if p.suffix in (".yaml", ".yml") and p.is_file())
+    problems = []
+    for rel in rels:
+        path = root / rel
+        if path.is_symlink() or not path.is_file():
+            continue
+        problems += settings.problems_in(rel, path.read_bytes())
+    return problems
+
 
 def tracked_code(root: Path) -> list[Problem]:
     """`check`: tracked Python files, a ledger/ folder, executable files and links outside tasks/."""
@@ -38,15 +55,21 @@ def ledger_problems(led, strict: bool = False, progress: Callable[[int, int], No
     problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
     if code:
         problems += tracked_code(led.root)
+    problems += settings_problems(led.root)
     # never read through a link
     loaded = {} if store.TASKS_DIR in links else {
         rel: v for rel, v in led.load_all(progress).items() if rel not in links}
+    problems += [Problem(rel, 1, store.deleted_message(rel)) for rel in led.missing_task_files()]
     basic = list(all_checks())
     extra = []
     if strict:
         from . import workflow
 
-        extra = [*checks.STRICT, workflow.check_unknown_units(led.config)]
+        extra = list(checks.STRICT)
+        try:
+            extra.append(workflow.check_unknown_units(led.config))
+        except LedgerError:
+            pass  # a broken taizhang.yaml is among the problems already
     # A file version that passed the basic tier before (same stat, same schema and checks)
     # is not validated again: jsonschema costs ~0.5 ms a file.
     key = checks.fingerprint(basic)

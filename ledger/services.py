@@ -88,17 +88,21 @@ def _warn_provisional(env: Env, due: Due, what: str) -> None:
         )
 
 
-def _short(text: str, n: int = 30) -> str:
+def short(text: str, n: int = 30) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _message(subject: str, action: str, task_ids: Iterable[str], body: str = "") -> str:
+def commit_message(subject: str, action: str, task_ids: Iterable[str], body: str = "") -> str:
     trailers = [f"Taizhang-Action: {action}"] + [f"Taizhang-Task: {t}" for t in task_ids]
     parts = [subject]
     if body:
         parts.append(body)
     parts.append("\n".join(trailers))
     return "\n\n".join(parts) + "\n"
+
+
+# The names this module's own callers (and workflow.py, importer.py) have long used.
+_short, _message = short, commit_message
 
 
 def lag_points(env: Env) -> int:
@@ -129,7 +133,8 @@ LEDGER_README = """# {org}督查督办台账
 请勿直接删除事项文件；撤销用 `taizhang cancel`。手工修改后请运行 `taizhang check`。
 """
 
-GITIGNORE = "# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件\n*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n"
+GITIGNORE = ("# taizhang 的缓存在 .git/ 中；这里忽略编辑器和系统的临时文件，以及误存在台账里的通报、导出文件\n"
+             "*.swp\n*~\n.DS_Store\n.*.taizhang-tmp.*\n*.xlsx\n*.docx\n*.pdf\n*.csv\n")
 
 
 def _init_identity(root: Path, existing_repo: bool, name: str | None, email: str | None,
@@ -384,29 +389,63 @@ def _change(
     apply: Callable[[Task], Task],
     action: str,
     subject: Callable[[Task], str],
-    body: str = "",
+    body: str | Callable[[Task], str] = "",
 ) -> Task:
     """Read the task under the lock, apply a pure rule, write and commit, or change nothing."""
+    return _change_all(env, [task_id], apply, action, lambda ts: subject(ts[0]),
+                       body if isinstance(body, str) else lambda ts: body(ts[0]))[0]
+
+
+def _change_all(
+    env: Env,
+    task_ids: list[str],
+    apply: Callable[[Task], Task],
+    action: str,
+    subject: Callable[[list[Task]], str],
+    body: str | Callable[[list[Task]], str] = "",
+) -> list[Task]:
+    """_change for several tasks: every one is read and checked before anything is written,
+    then all land in one commit (a refusal of any one changes nothing)."""
     ledger = env.ledger()
-    task_id = resolve_id(task_id, env.today)
-    path = ledger.task_path(task_id)
+    ids = list(dict.fromkeys(resolve_id(t, env.today) for t in task_ids))
+    if not ids:
+        raise UsageError("没有给出事项编号", "请写出至少一个事项编号，如 42 或 2026-0042")
+    paths = [ledger.task_path(t) for t in ids]
     clerk = ledger.clerk(env.by)
     with ledger.locked():
-        task = ledger.read_task(task_id)
+        old = [ledger.read_task(t) for t in ids]
         if ledger.gate is not None:  # the role first: a reporter is told what to ask, not what state it is in
-            current = path.read_bytes()
-            ledger.gate({ledger.rel(path): (current, current)}, _message("", action, [task_id]), clerk)
-        new = codec.upgraded(apply(task))
-        refuse_unchecked(task, new)
-        ledger.commit({path: codec.task_to_yaml(new)}, _message(subject(new), action, [task_id], body), clerk)
+            current = {ledger.rel(p): (p.read_bytes(), p.read_bytes()) for p in paths}
+            ledger.gate(current, _message("", action, ids), clerk)
+        new = [codec.upgraded(apply(t)) for t in old]
+        for before, after in zip(old, new):
+            refuse_unchecked(before, after)
+        text = body if isinstance(body, str) else body(new)
+        ledger.commit({p: codec.task_to_yaml(t) for p, t in zip(paths, new)},
+                      _message(subject(new), action, ids, text), clerk)
     return new
 
 
-def progress(env: Env, task_id: str, text: str, on: str | None, percent: int | None = None) -> Task:
+def several(tasks: list[Task], verb: str) -> str:
+    """The subject of a commit that does one thing to several tasks."""
+    if len(tasks) == 1:
+        return f"{verb} {tasks[0].id} {_short(tasks[0].title)}"
+    return f"{verb} {len(tasks)} 项：{'、'.join(t.id for t in tasks[:5])}{'等' if len(tasks) > 5 else ''}"
+
+
+def titles(tasks: list[Task]) -> str:
+    return "\n".join(f"{t.id} {_short(t.title, 30)}" for t in tasks) if len(tasks) > 1 else ""
+
+
+def progress(env: Env, task_id: str | list[str], text: str, on: str | None, percent: int | None = None) -> list[Task]:
+    """One progress entry, for one task or the same for several (one commit)."""
     text = clean(text, "进展内容", required=True, multiline=True)
     entry = Progress(_date_or_today(on, env, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
-    return _change(env, task_id, lambda t: rules.add_progress(t, entry), "progress",
-                   lambda t: f"进展 {t.id} {_short(t.title, 20)}：{_short(text, 40)}", text)
+    ids = [task_id] if isinstance(task_id, str) else task_id
+    return _change_all(env, ids, lambda t: rules.add_progress(t, entry), "progress",
+                       lambda ts: f"{several(ts, '进展')}：{_short(text, 40)}" if len(ts) > 1
+                       else f"进展 {ts[0].id} {_short(ts[0].title, 20)}：{_short(text, 40)}",
+                       lambda ts: "\n\n".join(x for x in (titles(ts), text) if x))
 
 
 def done(env: Env, task_id: str, note: str | None, on: str | None) -> Task:
@@ -451,11 +490,13 @@ def reopen(env: Env, task_id: str, reason: str) -> Task:
                    lambda t: f"退回重办 {t.id} {_short(t.title)}", f"原因：{event.reason}")
 
 
-def cancel(env: Env, task_id: str, reason: str) -> Task:
+def cancel(env: Env, task_id: str | list[str], reason: str) -> list[Task]:
+    """Cancel one task or several for the same reason (one commit)."""
     event = Event(env.today, "cancel", clean(reason, "撤销原因", required=True, multiline=True),
                   env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.cancel(t, event), "cancel",
-                   lambda t: f"撤销 {t.id} {_short(t.title)}", f"原因：{event.reason}")
+    ids = [task_id] if isinstance(task_id, str) else task_id
+    return _change_all(env, ids, lambda t: rules.cancel(t, event), "cancel", lambda ts: several(ts, "撤销"),
+                       lambda ts: "\n".join(x for x in (titles(ts), f"原因：{event.reason}") if x))
 
 
 def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: str,
@@ -534,6 +575,10 @@ def _load_plain(
     out = []
     from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
     loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
+    from .store import deleted_message
+
+    for rel in env.ledger().missing_task_files():
+        env.warn(f"警告：{rel}: {deleted_message(rel)}")
     for rel, value in loaded.items():
         if isinstance(value, Exception):
             line = getattr(value, "line", 1)
@@ -672,6 +717,19 @@ def log(env: Env, task_id: str):
     return commits
 
 
+def report_file(env: Env, output: str | None, default_name: str) -> Path:
+    """Where a report file goes: -o, else the current folder, which must not be inside the ledger
+    (an untracked report there would be left over in the work tree)."""
+    if output:
+        return Path(output)
+    here = Path.cwd().resolve()
+    root = env.ledger().root
+    if here == root or root in here.parents:
+        raise UsageError("当前目录在台账中，通报文件不写入台账目录",
+                         f"请用 -o 指定文件，如 -o ~/{default_name}，或换到台账之外的目录再运行")
+    return here / default_name
+
+
 # -- calendar ----------------------------------------------------------------------
 def _replay(task: Task, cal: Calendar) -> Due | None:
     """The deadline counted again: the rule from the assigned date, then each `extend --by`
@@ -698,22 +756,32 @@ def _replay(task: Task, cal: Calendar) -> Due | None:
 
 
 def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | None = None,
-              subject: str = "") -> list[Task]:
+              subject: str = "", waiting: dict[int, int] | None = None) -> list[Task]:
     """Recompute the provisional deadlines of unfinished tasks now that the year is known.
 
     `files` (a new calendar/YYYY.yaml) go into the same commit, and `cal` is the calendar
     they make: the year's dates and the deadlines counted with them land together or not at all.
+    Without `files`, calendar files typed by hand and not yet committed are those files: the
+    deadlines counted from them are committed with them. `waiting` receives, per year still
+    unknown, how many provisional deadlines wait for it.
     """
     ledger = env.ledger()
     cal = cal or ledger.calendar
     clerk = ledger.clerk(env.by)
     changed: list[Task] = []
     with ledger.locked():
+        if files is None:
+            files = ledger.uncommitted_calendar_files()
+            if files and not subject:
+                subject = "录入 " + "、".join(ledger.rel(p) for p in files)
         for task in load_tasks(env, writing=True):
             if not task.due_provisional or task.status not in ("open", "reported", "suspended"):
                 continue
             due = _replay(task, cal)
             if due is None or due.provisional:
+                if waiting is not None:
+                    year = due.unknown_years[0] if due is not None and due.unknown_years else task.due.year
+                    waiting[year] = waiting.get(year, 0) + 1
                 continue
             fresh = ledger.read_task(task.id)
             if due.date != fresh.due:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
-from . import codec, fastyaml
-from .cache import TaskCache
-from .errors import LedgerError, UsageError
+from . import codec, fastyaml, settings
+from .cache import TaskCache, user_cache_file
+from .errors import LedgerError, Problem, UsageError
 from .model import ID_RE, Task, misfiled
-from .workdays import MAX_YEAR, MIN_YEAR, Calendar
+from .workdays import Calendar
 
 CONFIG_FILE = "taizhang.yaml"
 TASKS_DIR = "tasks"
@@ -253,6 +253,12 @@ def refuse_link(root: Path, rel: str, what: str) -> None:
                               f"台账中的{what}必须是台账内的普通文件；请删除该链接（git rm {shown}）")
 
 
+def deleted_message(rel: str) -> str:
+    """What `check` and the reading commands say about a task file deleted by hand."""
+    return (f"事项文件已被删除（尚未提交），事项不得删除；请运行 git checkout -- {rel} 恢复，"
+            "撤销事项请用 taizhang cancel")
+
+
 def parse_task(data: bytes) -> Task:
     """A task file's Task: the fast reader for canonical files, the strict loader otherwise."""
     raw = fastyaml.parse(data)
@@ -284,7 +290,7 @@ class Ledger:
         self._clerks: dict[str | None, Clerk] = {}
         # Set by the context layer: refuses a commit the clerk's role does not allow, before any write.
         self.gate: Callable[[dict[str, tuple[bytes | None, bytes | None]], str, Clerk], None] | None = None
-        self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite")
+        self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite", user_cache_file(root))
 
     # -- settings and calendar ---------------------------------------------------
     @property
@@ -295,11 +301,13 @@ class Ledger:
             try:
                 raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise LedgerError(f"{CONFIG_FILE}:{e.line}: {e.message}", "请修正台账设置文件") from None
+                raise settings.refuse(Problem(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
             except OSError as e:
                 raise LedgerError(f"读不了 {CONFIG_FILE}：{e.strerror}", "请检查台账目录") from None
-            if not isinstance(raw, dict):
-                raise LedgerError(f"{CONFIG_FILE} 应为键值表", "请参照 taizhang init 生成的样式修正")
+            findings = settings.config_findings(raw)
+            if findings:  # the same file:line problem `check` reports
+                problem = settings.place(CONFIG_FILE, path.read_text(encoding="utf-8"), findings[:1])[0]
+                raise settings.refuse(problem, "台账设置文件")
             self._config = {**DEFAULT_CONFIG, **raw}
         return self._config
 
@@ -311,32 +319,21 @@ class Ledger:
         if not folder.is_dir():
             return overrides
         for path in sorted(folder.glob("*.yaml")):
-            m = re.fullmatch(r"(\d{4})\.yaml", path.name)
+            m = settings.CALENDAR_NAME.fullmatch(path.name)
             if not m:
                 continue
-            refuse_link(self.root, f"{CALENDAR_DIR}/{path.name}", "日历")
-            year = int(m.group(1))
             where = f"{CALENDAR_DIR}/{path.name}"
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                raise LedgerError(f"{where}: 年份超出范围", f"年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请改名或删除")
+            refuse_link(self.root, where, "日历")
+            year = int(m.group(1))
             try:
-                raw = self.cache.doc(path, codec.load_yaml) or {}
+                raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise LedgerError(f"{where}:{e.line}: {e.message}", "请修正日历文件") from None
-            if not isinstance(raw, dict):
-                raise LedgerError(f"{where}: 应为键值表", "请写成 holidays: 和 workdays: 两个日期列表")
-            lists = []
-            for key in ("holidays", "workdays"):
-                days = []
-                values = raw.get(key) or []
-                if not isinstance(values, list):
-                    raise LedgerError(f"{where}: {key} 应为日期列表", "每行写一个 - YYYY-MM-DD")
-                for v in values:
-                    if not isinstance(v, dt.date) or v.year != year:
-                        raise LedgerError(f"{where}: {key} 中的 {v!r} 不是 {year} 年的日期", "请写成 YYYY-MM-DD")
-                    days.append(v)
-                lists.append(days)
-            overrides[year] = (lists[0], lists[1])
+                raise settings.refuse(Problem(where, e.line, e.message), "日历文件") from None
+            findings = settings.calendar_findings(year, raw)
+            if findings:
+                problem = settings.place(where, path.read_text(encoding="utf-8"), findings[:1])[0]
+                raise settings.refuse(problem, "日历文件")
+            overrides[year] = settings.calendar_days(year, raw)
         return overrides
 
     @property
@@ -344,6 +341,23 @@ class Ledger:
         if self._calendar is None:
             self._calendar = Calendar(self.calendar_files())
         return self._calendar
+
+    def uncommitted_calendar_files(self) -> dict[Path, bytes]:
+        """calendar/YYYY.yaml added or changed by hand and not yet committed, with their contents.
+
+        A calendar file deleted by hand is refused: the deadlines counted without it would be
+        committed while the file's removal would not.
+        """
+        out = git(self.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", CALENDAR_DIR)
+        found: dict[Path, bytes] = {}
+        for entry in out.split("\0"):
+            status, rel = entry[:2], entry[3:]
+            if not settings.CALENDAR_NAME.fullmatch(rel.rpartition("/")[2]) or rel.count("/") != 1:
+                continue
+            if "D" in status:
+                raise UsageError(f"{rel} 已被删除但尚未提交", f"请先恢复（git checkout -- {rel}）或提交删除后再重算")
+            found[self.root / rel] = (self.root / rel).read_bytes()
+        return found
 
     # -- tasks -------------------------------------------------------------------
     def task_path(self, task_id: str) -> Path:
@@ -362,6 +376,9 @@ class Ledger:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
+            rel = self.rel(path)
+            if git_try(self.root, "ls-files", "--error-unmatch", "--", rel)[0] == 0:
+                raise LedgerError(f"{rel}: {deleted_message(rel)}") from None
             raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号") from None
         try:
             task = parse_task(data)
@@ -388,6 +405,22 @@ class Ledger:
         refuse_link(self.root, TASKS_DIR, "事项")  # tasks/ pointing elsewhere would list someone else's tasks
         loaded = self.cache.load(self.root / TASKS_DIR, plain_task, progress, statuses, parent)
         return {f"{TASKS_DIR}/{rel}": v for rel, v in sorted(loaded.items())}
+
+    def missing_task_files(self) -> list[str]:
+        """Tracked task files gone from the work tree (deleted by hand, not yet committed), after load_all.
+
+        The index's listing is kept in the cache keyed by the index file's stat, and compared
+        by count first: a command on an intact ledger of 100,000 tasks pays no git call for it.
+        """
+        def listing() -> list[str]:
+            out = git(self.root, "ls-files", "-z", "--", TASKS_DIR)
+            return [p for p in out.split("\0") if p.endswith(".yaml") and not p.rpartition("/")[2].startswith(".")]
+
+        index = self.git_dir / "index"
+        tracked = self.cache.keyed(index, listing) if index.is_file() else listing()
+        if len(tracked) <= self.cache.scanned:
+            return []
+        return [rel for rel in tracked if not os.path.lexists(self.root / rel)]
 
     def trusted_stats(self) -> dict[str, tuple[int, int, int]]:
         """Stats, keyed like load_all, of the files the last load_all read in a way the cache may vouch for."""
@@ -425,8 +458,13 @@ class Ledger:
     def locked(self) -> Iterator[None]:
         """Serialise read-modify-write-commit among all taizhang processes on this checkout."""
         lock_dir = self.git_dir / "taizhang"
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        with open(lock_dir / "lock", "a+b") as f:
+        try:
+            lock_dir.mkdir(parents=True, exist_ok=True)
+            f = open(lock_dir / "lock", "a+b")
+        except OSError as e:
+            raise LedgerError(f"台账不可写（{e.strerror}：{e.filename}），本次变更未写入",
+                              "只读的台账只能查看；请在可写的克隆中修改（taizhang clone），或请管理员开放写权限") from None
+        with f:
             fcntl.flock(f, fcntl.LOCK_EX)
             try:
                 if self.prepare is not None:
@@ -644,6 +682,15 @@ def staged_task_files(root: Path) -> tuple[list[str], list[str]]:
             continue
         (deleted if status.startswith("D") else changed).append(path)
     return changed, deleted
+
+
+def staged_files(root: Path, *paths: str) -> list[str]:
+    """Files under `paths` added or modified in the index against HEAD (all staged ones before the first commit)."""
+    code, out, _ = git_try(root, "diff", "--cached", "--name-only", "--no-renames", "--diff-filter=AM", "-z",
+                           "--", *paths)
+    if code != 0:
+        out = git(root, "ls-files", "-z", "--", *paths)
+    return [p for p in out.split("\0") if p]
 
 
 def read_blobs(root: Path, specs: list[str]) -> dict[str, bytes | None]:

@@ -114,15 +114,16 @@ def document_values(env: Env, a: Assessed, on: Date, number: str, note: str) -> 
     }
 
 
-def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_all: bool,
+def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None, overdue_all: bool,
          round_: str | None = None) -> list[tuple[Task, str]]:
-    """Issue numbered 催办单/督办单 to one task, to every overdue task, or to every task of the units
-    that have not returned a collect round's sheet, in one commit."""
+    """Issue numbered 催办单/督办单 to the tasks named, to every overdue task, or to every task of the
+    units that have not returned a collect round's sheet, in one commit."""
     if level not in URGE_LEVELS:
         raise UsageError(f"催办级别只能是 remind 或 supervise，而不是 {level!r}", "remind=催办单，supervise=督办单")
-    if [bool(task_id), bool(overdue_all), bool(round_)].count(True) != 1:
-        raise UsageError("请给出一个事项编号，或用 --overdue 催办全部逾期事项，或用 --round 催报未报送的单位（三者选一）",
-                         "如 taizhang urge 42、taizhang urge --overdue 或 taizhang urge --round 2026-11")
+    task_ids = [task_id] if isinstance(task_id, str) else list(task_id or [])
+    if [bool(task_ids), bool(overdue_all), bool(round_)].count(True) != 1:
+        raise UsageError("请给出事项编号，或用 --overdue 催办全部逾期事项，或用 --round 催报未报送的单位（三者选一）",
+                         "如 taizhang urge 42、taizhang urge 42 43、taizhang urge --overdue 或 taizhang urge --round 2026-11")
     note = clean(note, "说明", multiline=True)
     unreturned: list[str] = []
     if round_:
@@ -135,12 +136,11 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
     prefix = urge_prefix(env, level)
     urge_template(env, level)  # a bad template is refused before anything is written
     cal, warn, lag = ledger.calendar, warn_workdays(env), lag_points(env)
-    if task_id:
-        task_id = resolve_id(task_id, env.today)
+    task_ids = list(dict.fromkeys(resolve_id(t, env.today) for t in task_ids))
     with ledger.locked():
         tasks = load_tasks(env, writing=True)
-        if task_id:
-            targets = [ledger.read_task(task_id)]
+        if task_ids:
+            targets = [ledger.read_task(t) for t in task_ids]
         elif round_:
             targets = [t for t in (ledger.read_task(i) for i in unreturned) if t.status == "open"]
             if not targets:
@@ -164,7 +164,7 @@ def urge(env: Env, task_id: str | None, level: str, note: str | None, overdue_al
         if len(changed) == 1:
             subject = f"{label} {changed[0].id} {_short(changed[0].title)}（{changed[0].urges[-1].number}）"
         else:
-            what = f"{round_} 轮未报送单位的事项" if round_ else "逾期事项"
+            what = f"{round_} 轮未报送单位的事项" if round_ else ("" if task_ids else "逾期事项")
             subject = f"{label}{what} {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
         body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
         ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},

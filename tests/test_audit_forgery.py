@@ -20,6 +20,7 @@ def _every_command(run, h, ledger: Path, tmp_path: Path) -> None:
     a = run("add", "推进老旧小区改造", "--lead-unit", "市住建局", "--on", "2026-11-02", "--within", "30wd",
             "--contact", "王五", "--milestone", "2026-11-10:完成方案").last_line
     run("progress", a, "已完成立项", "--percent", "30")
+    run("edit", a, "--title", "推进城镇老旧小区改造", "--unit", "市财政局", "--tag", "城市更新", "--reason", "名称笔误")
     run("milestone", "add", a, "2026-11-12:完成招标")
     run("milestone", "done", a, "1")
     run("urge", a, "-q")
@@ -52,6 +53,9 @@ def _every_command(run, h, ledger: Path, tmp_path: Path) -> None:
     h.git(ledger, "add", "--", "calendar/2027.yaml")
     h.git(ledger, "commit", "-q", "-m", "录入 2027 年节假日安排")
     run("calendar", "--recompute")
+    run("add", "两年事项", "--lead-unit", "市住建局", "--within", "320wd")  # lands in 2028
+    (ledger / "calendar" / "2028.yaml").write_text("holidays:\n  - 2028-01-03\nworkdays: []\n", encoding="utf-8")
+    run("calendar", "--recompute")  # commits the hand-typed calendar file with the deadlines (calendar)
     csv = tmp_path / "导入.csv"
     csv.write_text("事项,牵头单位,办结时限\n落实常务会议定事项,市教育局,2026-12-31\n", encoding="utf-8")
     run("import", str(csv))
