@@ -84,14 +84,14 @@ def ensure_setup(root: Path, warn=None, again: bool = False) -> None:
     if (_marked(marker) and not again) or not (root / ".git").is_dir():
         return
     try:
-        _setup(root, marker, warn)
+        _setup(root, marker, warn, again)
     except (OSError, store.LedgerError):
         # A read-only ledger (another user's, a mounted share) cannot be set up; reading it
         # needs none of this, and a command that writes fails on its own with a clear line.
         return
 
 
-def _setup(root: Path, marker: Path, warn) -> None:
+def _setup(root: Path, marker: Path, warn, again: bool) -> None:
     marker.parent.mkdir(parents=True, exist_ok=True)
     # Several commands may start at once in a fresh or upgraded clone: one sets up, the others wait.
     with open(marker.parent / "setup.lock", "a+b") as lock:

@@ -85,7 +85,7 @@ def test_calendar_file_not_named_by_year_is_flagged(ledger, run):
 def test_check_reports_bad_settings_values_with_their_line(ledger, run):
     cfg = ledger / "taizhang.yaml"
     text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("warn_workdays: 3", "warn_workdays: 三").replace("units: []", "units: 5"),
+    cfg.write_text(text.replace("warn_workdays: 3", "warn_workdays: 三").replace("units: {}", "units: 5"),
                    encoding="utf-8")
     lines = text.split("\n")
     warn_line = next(i for i, x in enumerate(lines, 1) if x.startswith("warn_workdays"))

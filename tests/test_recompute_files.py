@@ -4,13 +4,13 @@ from __future__ import annotations
 
 
 def test_recompute_before_the_year_is_known_says_what_waits(ledger, run):
-    run("add", "年底资金清算", "--lead-unit", "市财政局", "--on", "2026-12-20", "--within", "10wd")
+    run("add", "年底资金清算", "--lead-unit", "市财政局", "--on", "2026-12-20", "--future", "--within", "10wd")
     res = run("calendar", "--recompute")
     assert res.out == "没有可以重算的暂定时限：1 项暂定时限等待 2027 年的节假日安排（录入 calendar/2027.yaml 后再重算）\n"
 
 
 def test_recompute_commits_an_uncommitted_calendar_file_with_the_deadlines(ledger, run, h):
-    tid = run("add", "年底资金清算", "--lead-unit", "市财政局", "--on", "2026-12-20", "--within", "10wd").last_line
+    tid = run("add", "年底资金清算", "--lead-unit", "市财政局", "--on", "2026-12-20", "--future", "--within", "10wd").last_line
     (ledger / "calendar" / "2027.yaml").write_text("holidays:\n  - 2027-01-01\nworkdays: []\n", encoding="utf-8")
     before = h.commit_count(ledger)
     res = run("calendar", "--recompute")

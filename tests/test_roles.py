@@ -125,7 +125,7 @@ def test_undo_is_for_the_office(roled, run, refuse, h):
 def test_unit_aliases_in_roles_and_tasks(ledger, run, refuse, h):
     """roles.units may name a unit by its alias; tasks written with the full name still match."""
     text = (ledger / "taizhang.yaml").read_text(encoding="utf-8").replace(
-        "units: []", "units:\n  市住房和城乡建设局: [市住建局]\n  市财政局: []")
+        "units: {}", "units:\n  市住房和城乡建设局: [市住建局]\n  市财政局: []")
     (ledger / "taizhang.yaml").write_text(text, encoding="utf-8")
     h.git(ledger, "commit", "-qam", "directory")
     h.add("老旧小区改造")  # recorded as 市住房和城乡建设局
