@@ -23,8 +23,11 @@ def _guarded(work) -> int:
     except OSError as e:
         if os.environ.get("TAIZHANG_DEBUG"):
             raise
-        print(f"错误：读写文件失败：{e.strerror or e}（{e.filename or ''}）；请检查磁盘空间和权限", file=sys.stderr)
-        return 3
+        from ledger.errors import os_error_line
+
+        line, code = os_error_line(e)
+        print(f"错误：{line}", file=sys.stderr)
+        return code
     except Exception as e:  # never a traceback for a clerk; TAIZHANG_DEBUG=1 shows it
         if os.environ.get("TAIZHANG_DEBUG"):
             raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 
@@ -45,3 +47,23 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+OS_ERRORS = {
+    errno.ENOENT: "文件或目录不存在", errno.ENOTDIR: "路径中有一段不是目录", errno.EISDIR: "这是一个目录，不是文件",
+    errno.EACCES: "没有权限", errno.EPERM: "不允许这样操作", errno.ENOSPC: "磁盘空间已满",
+    errno.EROFS: "文件系统是只读的", errno.EEXIST: "文件已存在",
+}
+
+
+def os_error_line(e: OSError) -> tuple[str, int]:
+    """One Chinese line and the exit code for a file error that reached the top.
+
+    A path whose folder does not exist is bad input (an `-o` typo): exit 2; anything else
+    is the disk or the ledger: exit 3.
+    """
+    name = str(e.filename or "")
+    what = OS_ERRORS.get(e.errno, e.strerror or str(e))
+    if e.errno in (errno.ENOENT, errno.ENOTDIR) and name and not os.path.isdir(os.path.dirname(name) or "."):
+        return f"目录不存在：{os.path.dirname(name)}（{name}）；请先建立该目录，或换一个输出路径", 2
+    return f"读写文件失败：{what}（{name}）；请检查路径、磁盘空间和权限", 3

@@ -17,3 +17,18 @@ def test_no_line_says_both_usage_error_and_error(ledger, run, h):
     for args in (("list", "--as-of", "2026-13-01"), ("add", "甲", "--lead-unit", "市住建局", "--on", "昨天")):
         res = run(*args, code=2)
         assert "用法错误：错误：" not in res.err and not res.err.startswith("错误：用法错误")
+
+
+def test_an_output_folder_that_does_not_exist_is_one_chinese_line_and_bad_input(ledger, run, h, tmp_path):
+    run("add", "甲", "--lead-unit", "市住建局", "--within", "5wd")
+    target = tmp_path / "没有的目录" / "x.xlsx"
+    res = run("export", "-o", str(target), code=2)
+    assert res.err.startswith("错误：目录不存在：") and res.err.count("\n") == 1, res.err
+    assert "No such file" not in res.err and not target.parent.exists()
+
+
+def test_sync_to_a_remote_that_is_no_repository_says_why_in_whole_words(ledger, run, h, tmp_path):
+    h.git(ledger, "remote", "add", "bad", str(tmp_path / "nowhere.git"))
+    res = run("sync", "--remote", "bad", code=3)
+    assert res.err.count("\n") == 1, res.err
+    assert "远程地址不是 git 仓库，或无权访问" in res.err and "and the repository exists" not in res.err
