@@ -128,6 +128,21 @@ def task_table(items: list, title: str = "督查事项"):
     return table
 
 
+MOVED_BY = {"extend": "延期", "resume": "暂缓后顺延", "redirect": "按新办法"}
+
+
+def due_basis(t: Task) -> str:
+    """What the deadline now rests on: the last extension (or resumption) that set it, else the
+    registration's basis or rule; a recomputation only recounts that same basis."""
+    moved = [c for c in t.deadline_changes if c.kind in MOVED_BY]
+    original = f"依据 {t.deadline_basis}" if t.deadline_basis else f"规则 {t.deadline_rule}" if t.deadline_rule else ""
+    if moved and moved[-1].new_due == t.due:
+        c = moved[-1]
+        leader = f"，{c.approved_by}批准" if c.approved_by else ""
+        return f"（{c.on} {MOVED_BY[c.kind]}{leader}" + (f"；原{original}）" if original else "）")
+    return f"（{original}）" if original else ""
+
+
 def task_detail(a, commits: list | None = None):
     from rich.console import Group
     from rich.table import Table
@@ -137,10 +152,7 @@ def task_detail(a, commits: list | None = None):
     head.add_column(style="bold", no_wrap=True)
     head.add_column()
     due = "长期（无办结时限，不计逾期）" if t.due is None else str(t.due) + ("（暂定：该年节假日安排尚未录入）" if t.due_provisional else "")
-    if t.deadline_basis:
-        due += f"（依据 {t.deadline_basis}）"
-    elif t.deadline_rule:
-        due += f"（规则 {t.deadline_rule}）"
+    due += due_basis(t)
     rows = [
         ("编号", t.id), ("事项", t.title), ("状态", STATUS_LABELS[t.status]),
         ("预警", light_text(a.light)), ("情况", due_note(a) or "—"),
@@ -173,7 +185,7 @@ def task_detail(a, commits: list | None = None):
         first = t.deadline_changes[0].old_due
         chain = [f"原定 {first}"]
         for c in changes:
-            step = {"extend": "延期", "resume": "暂缓后顺延", "redirect": "按新办法"}.get(c.kind, c.kind)
+            step = MOVED_BY.get(c.kind, c.kind)
             if c.requested_due and c.requested_due != c.new_due:
                 step += f" 申请 {c.requested_due}"
             step += f" 批准 {c.new_due}" + ("（超时，" + c.approved_by + " 批准）" if c.late else "")

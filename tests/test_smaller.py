@@ -32,3 +32,12 @@ def test_sync_to_a_remote_that_is_no_repository_says_why_in_whole_words(ledger, 
     res = run("sync", "--remote", "bad", code=3)
     assert res.err.count("\n") == 1, res.err
     assert "远程地址不是 git 仓库，或无权访问" in res.err and "and the repository exists" not in res.err
+
+
+def test_after_an_extension_show_names_the_extension_as_the_deadlines_basis(ledger, run, h):
+    run("add", "甲", "--lead-unit", "市住建局", "--within", "10wd")
+    line = next(x for x in run("show", "1").out.splitlines() if x.startswith("办结时限"))
+    assert "（规则 10wd）" in line
+    run("extend", "1", "--by", "5wd", "--reason", "资金未到位", "--approved-by", "李副市长")
+    line = next(x for x in run("show", "1").out.splitlines() if x.startswith("办结时限"))
+    assert "延期，李副市长批准；原规则 10wd）" in line and "（规则 10wd）" not in line, line
