@@ -67,12 +67,17 @@ def test_sigkill_mid_command_leaves_old_or_new_state_and_next_command_repairs(cl
     rng = random.Random(5)
     path = clerk.cwd / f"tasks/2026/{a}.yaml"
     killed = 0
+    # Kill within the time one such command takes here, so the kills land mid-command on a
+    # fast idle machine as on a loaded one (a fixed window let a fast machine finish first).
+    start = time.monotonic()
+    clerk.tz("progress", a, "量一下用时")
+    took = time.monotonic() - start
     for i in range(stress(7, 16)):
         before = clerk.commits()
         env = dict(clerk.env)
         p = subprocess.Popen([*script(), "progress", a, f"第{i}次"], cwd=clerk.cwd, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.05, 0.4))
+        time.sleep(rng.uniform(0.02, 0.8) * took)
         p.send_signal(signal.SIGKILL)
         p.wait()
         killed += p.returncode == -signal.SIGKILL
