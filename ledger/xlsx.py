@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,6 +40,18 @@ def task_cells(row: dict[str, Any]) -> list[Any]:
         if isinstance(v, list):
             v = "、".join(v)
         out.append("" if v is None else v)
+    return out
+
+
+DATE_KEYS = ("assigned_on", "due")
+
+
+def sheet_cells(row: dict[str, Any]) -> list[Any]:
+    """task_cells with the dates as real dates, so Excel sorts and filters them as dates."""
+    out = task_cells(row)
+    for i, (_, key, _) in enumerate(TASK_COLUMNS):
+        if key in DATE_KEYS and isinstance(out[i], str) and len(out[i]) == 10 and out[i][4] == "-":
+            out[i] = dt.date.fromisoformat(out[i])
     return out
 
 
@@ -84,8 +97,12 @@ def _colour_lights(ws, column: int, st: dict) -> None:
 
 
 def _task_sheet(wb, title: str, rows: list[dict[str, Any]], st: dict, first: bool = False):
-    ws = _sheet(wb, title, [c[0] for c in TASK_COLUMNS], (task_cells(r) for r in rows),
+    ws = _sheet(wb, title, [c[0] for c in TASK_COLUMNS], (sheet_cells(r) for r in rows),
                 [c[2] for c in TASK_COLUMNS], st, first)
+    for i, (_, key, _) in enumerate(TASK_COLUMNS, 1):
+        if key in DATE_KEYS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
     _colour_lights(ws, 4, st)
     ws.auto_filter.ref = ws.dimensions
     return ws

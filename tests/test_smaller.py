@@ -41,3 +41,18 @@ def test_after_an_extension_show_names_the_extension_as_the_deadlines_basis(ledg
     run("extend", "1", "--by", "5wd", "--reason", "资金未到位", "--approved-by", "李副市长")
     line = next(x for x in run("show", "1").out.splitlines() if x.startswith("办结时限"))
     assert "延期，李副市长批准；原规则 10wd）" in line and "（规则 10wd）" not in line, line
+
+
+def test_exported_dates_are_dates_in_excel(ledger, run, h, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    run("add", "甲", "--lead-unit", "市住建局", "--on", "2026-11-02", "--within", "10wd")
+    run("export", "-o", str(tmp_path / "x.xlsx"))
+    ws = load_workbook(tmp_path / "x.xlsx").active
+    head = [c.value for c in ws[1]]
+    for title in ("交办日期", "办结时限"):
+        cell = ws.cell(2, head.index(title) + 1)
+        assert isinstance(cell.value, dt.datetime) and cell.number_format == "yyyy-mm-dd", (title, cell.value)
+    assert ws.cell(2, head.index("交办日期") + 1).value.date() == dt.date(2026, 11, 2)
