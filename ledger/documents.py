@@ -168,5 +168,5 @@ def write_report(env: Env, rep: Report, path: Path, suffix: str) -> Path:
     if path.is_dir():
         raise UsageError(f"{path} 是一个目录", f"请给出文件名，如 -o 督查通报{suffix}")
     base = base_document(env.ledger().root)
-    return write(lambda faces, for_pdf: word.report_document(rep, base, faces, for_pdf), path, suffix,
+    return write(lambda faces, for_pdf: word.report_document(rep, base, faces, for_pdf, env.today), path, suffix,
                  fonts(env.ledger().config))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from . import bulletin, gbt9704
 from .gbt9704 import Block
 from .report import Report
@@ -18,7 +20,7 @@ def widths(headers: tuple) -> tuple[float, ...]:
     return tuple(gbt9704.TEXT_W * w / sum(weights) for w in weights)
 
 
-def blocks(rep: Report) -> list[Block]:
+def blocks(rep: Report, issued: dt.date | None = None) -> list[Block]:
     """The bulletin as blocks: the same sections, in the same order, as bulletin.to_markdown."""
     out = [Block("masthead", rep.org or "督查室"), Block("title", rep.title),
            Block("body", f"统计期间：{rep.start} 至 {rep.end}，统计日期：{rep.as_of}"
@@ -40,11 +42,12 @@ def blocks(rep: Report) -> list[Block]:
             out.append(Block("table", rows=[tuple(headers), *rows], widths=widths(headers), header=True))
         else:
             out.append(Block("body", "无。"))
-    out += [Block("signature", rep.org or "督查室"), Block("date", gbt9704.chinese_date(rep.as_of))]
+    out += [Block("signature", rep.org or "督查室"), Block("date", gbt9704.chinese_date(issued or rep.as_of))]  # 成文日期: the day it is issued
     return out
 
 
-def report_document(rep: Report, base, fonts: dict[str, str], for_pdf: bool = False):
+def report_document(rep: Report, base, fonts: dict[str, str], for_pdf: bool = False,
+                    issued: dt.date | None = None):
     doc = gbt9704.new_document(base, fonts, for_pdf)
-    gbt9704.render(doc, blocks(rep), table_pt=TABLE_PT)
+    gbt9704.render(doc, blocks(rep, issued), table_pt=TABLE_PT)
     return doc

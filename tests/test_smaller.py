@@ -56,3 +56,18 @@ def test_exported_dates_are_dates_in_excel(ledger, run, h, tmp_path):
         cell = ws.cell(2, head.index(title) + 1)
         assert isinstance(cell.value, dt.datetime) and cell.number_format == "yyyy-mm-dd", (title, cell.value)
     assert ws.cell(2, head.index("交办日期") + 1).value.date() == dt.date(2026, 11, 2)
+
+
+def test_the_bulletins_sign_off_is_dated_the_day_it_is_issued(ledger, run, h, tmp_path):
+    import datetime as dt
+
+    from docx import Document
+
+    from ledger.gbt9704 import chinese_date
+
+    run("add", "甲", "--lead-unit", "市住建局", "--on", "2026-10-12", "--within", "10wd", today="2026-10-12")
+    out = tmp_path / "通报.docx"
+    run("report", "monthly", "--month", "2026-10", "--format", "docx", "-o", str(out), today="2026-11-03")
+    texts = [p.text.strip() for p in Document(str(out)).paragraphs]
+    assert chinese_date(dt.date(2026, 11, 3)) in texts
+    assert chinese_date(dt.date(2026, 10, 31)) not in texts
