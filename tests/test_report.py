@@ -183,7 +183,7 @@ def test_docx_bulletin_reads_back(lived, monkeypatch, capsys, tmp_path):
     assert [c.text for c in units.rows[0].cells] == ["单位", "承办事项", "本期到期", "按期办结", "逾期办结", "当前逾期", "按期办结率"]
     overdue = doc.tables[2]
     assert overdue.rows[1].cells[0].text == "2026-0003"
-    assert text[-1].endswith("2026年10月31日")
+    assert text[-1].endswith("2026年11月10日")  # 成文日期: the day it was issued (today), not the month end
     # the same data as the JSON report
     rep = report_json(monkeypatch, capsys, "2026-11-10", "--month", "2026-10")
     assert len(units.rows) == len(rep["units"]) + 1
