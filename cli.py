@@ -1425,7 +1425,7 @@ _CLICK_WORDS = (
 def _usage_line(message: str) -> str:
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
-    # An option's own check may already say 错误：, and the line starts with 用法错误： anyway.
+    # An option's own check may already say 错误：; the line gets the prefix once.
     return message.replace("\n", " ").strip().rstrip(".").removeprefix("错误：")
 
 
@@ -1516,7 +1516,7 @@ def _invoke(argv: list[str] | None) -> int:
             print(e.ctx.get_help())
             return 0
         sub = e.ctx.command_path if e.ctx else "taizhang"
-        print(f"用法错误：{_usage_line(e.format_message())}；请运行 {sub} --help 查看用法", file=sys.stderr)
+        print(f"错误：{_usage_line(e.format_message())}；请运行 {sub} --help 查看用法", file=sys.stderr)
         return 2
     except ClickException as e:
         print(f"错误：{e.format_message()}", file=sys.stderr)

@@ -14,9 +14,11 @@ def test_tied_units_share_a_rank(ledger, run, h):
 
 
 def test_no_line_says_both_usage_error_and_error(ledger, run, h):
-    for args in (("list", "--as-of", "2026-13-01"), ("add", "甲", "--lead-unit", "市住建局", "--on", "昨天")):
+    # One prefix for every error line, whether click or taizhang found the mistake.
+    for args in (("list", "--as-of", "2026-13-01"), ("add", "甲", "--lead-unit", "市住建局", "--on", "前年"),
+                 ("list", "--format", "bogus"), ("list", "--no-such-option"), ("show",)):
         res = run(*args, code=2)
-        assert "用法错误：错误：" not in res.err and not res.err.startswith("错误：用法错误")
+        assert res.err.startswith("错误：") and "用法错误" not in res.err and res.err.count("错误：") == 1, res.err
 
 
 def test_an_output_folder_that_does_not_exist_is_one_chinese_line_and_bad_input(ledger, run, h, tmp_path):
