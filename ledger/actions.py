@@ -21,6 +21,17 @@ FIELD_LABELS = {
     "coordinations": "协调", "notices": "督查通知书", "interviews": "约谈",
 }
 
+# What a clerk calls each action: in a role refusal (只有督查室可以…) and on a task's timeline alike.
+# None is a change without a Taizhang-Action trailer.
+ACTION_LABELS = {
+    "init": "建立台账", "add": "交办事项", "import": "导入事项", "progress": "报送进展", "done": "申请办结",
+    "request-extension": "申请延期", "collect": "单位报送", "close": "核验销号", "reopen": "退回重办",
+    "cancel": "撤销事项", "urge": "催办督办", "extend": "延期", "suspend": "暂缓", "resume": "恢复办理",
+    "report-difficulty": "反馈难以执行", "answer": "答复难以执行", "milestone": "改时间节点", "escalate": "登记协调",
+    "notice": "下达督查通知书", "interview": "登记约谈", "recompute": "重算时限", "calendar": "录入日历",
+    "edit": "更正登记信息", "undo": "撤回变更", None: "手工修改台账",
+}
+
 RECORD_LISTS = ("milestones", "progress", "returned", "deadline_changes", "extension_requests", "urges", "events",
                 "difficulties", "coordinations", "notices", "interviews")
 SINGLE_RECORDS = ("done", "verification")

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .actions import ACTION_LABELS
 from .errors import LedgerError, UsageError
 
 # What a unit reporter may do, on tasks where the unit is lead or co-unit. `request-extension`
@@ -13,15 +14,6 @@ from .errors import LedgerError, UsageError
 # round) are recorded by commands of their own; the rule is here so CLI and guard agree.
 UNIT_ACTIONS = frozenset({"progress", "done", "request-extension", "collect"})
 VERIFIER_ACTIONS = frozenset({"close"})
-# What a clerk calls each action in a refusal; an action not listed is named by its trailer.
-ACTION_LABELS = {
-    "init": "建立台账", "add": "交办事项", "import": "导入事项", "progress": "记录进展", "done": "申请办结",
-    "request-extension": "申请延期", "collect": "报送进展", "close": "核验销号", "reopen": "退办",
-    "cancel": "撤销事项", "urge": "催办", "extend": "延期", "suspend": "暂缓", "resume": "恢复",
-    "report-difficulty": "反馈难以执行", "answer": "答复难以执行", "milestone": "改时间节点", "escalate": "登记协调",
-    "notice": "下达督查通知书", "interview": "登记约谈", "recompute": "重算时限", "calendar": "录入日历",
-    "undo": "撤回变更", None: "手工修改台账",
-}
 _IDENT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*(?:<(?P<email>[^<>\s]*)>)?\s*$")
 
 

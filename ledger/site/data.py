@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from .. import codec, history, report, rules, services, store, trail
+from ..actions import ACTION_LABELS
 from ..audit import diff_text, field_diff
 from ..context import Env
 from ..model import STATUS_LABELS
 from ..render import task_json
 from . import gitlog
-from .labels import ACTION_LABELS
 from .public import is_public, public_marks, public_task, scrub
 
 Date = dt.date

@@ -34,15 +34,6 @@ UNIT_COLUMNS = (
     ("done_late", "逾期办结"), ("overdue", "逾期未办结"), ("urges", "催办督办"), ("on_time_rate", "按期办结率"),
 )
 
-# What a commit did, for the public timeline, which names the action and never the clerk.
-ACTION_LABELS = {
-    "add": "交办登记", "progress": "报送进展", "done": "申请办结", "close": "核验销号", "reopen": "退回重办",
-    "cancel": "撤销", "extend": "延期", "urge": "催办督办", "suspend": "暂缓", "resume": "恢复办理",
-    "milestone": "时间节点", "import": "导入", "recompute": "重算时限", "undo": "撤回更正",
-    "collect": "单位报送", "request-extension": "申请延期",
-}
-
-
 def value_text(value: Any) -> str:
     if value is None or value == "":
         return "—"
