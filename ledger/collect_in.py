@@ -379,6 +379,6 @@ def _commit(ledger, book: Book, r: rounds.Round, day: Date, clerk) -> str:
 
 
 def _short(text: str, n: int = 40) -> str:
-    from .services import shorten
+    from .services import short
 
-    return shorten(text.replace("\n", " "), n)
+    return short(text.replace("\n", " "), n)

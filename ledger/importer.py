@@ -214,7 +214,7 @@ def counts(result: Plan, today: Date) -> Counts:
 
 def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None = None) -> list[Task]:
     """File every planned task with sequential IDs under the lock, in exactly one commit."""
-    from .services import _message
+    from .services import commit_message
 
     ledger = env.ledger()
     clerk = ledger.clerk(env.by)
@@ -236,6 +236,6 @@ def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None =
 
             files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(result.new_config)
             body += "\n单位名录新增：" + "、".join(result.new_units)
-        ledger.commit(files, _message(f"导入 {len(tasks)} 项事项（{result.path.name}）", "import",
+        ledger.commit(files, commit_message(f"导入 {len(tasks)} 项事项（{result.path.name}）", "import",
                                       [t.id for t in tasks], body), clerk)
     return tasks

@@ -50,11 +50,11 @@ def add_request(task: Task, req: ExtensionRequest) -> Task:
 def request_extension(env: Env, task_id: str, to: str, reason: str, on: str | None = None) -> Task:
     """`taizhang request-extension`: record the unit's request on the task; the deadline stays."""
     # Imported here: render (pure) reads `pending` from this module and must not pull in services.
-    from .services import change_task, clean, date_or_today, shorten
+    from .services import change_task, clean, date_or_today, short
 
     reason = clean(reason, "申请理由", required=True, multiline=True)
     req = ExtensionRequest(date_or_today(on, env, "--on 日期"), parse_date(to, "--to 日期"), reason,
                            env.ledger().clerk(env.by).name)
     return change_task(env, task_id, lambda t: add_request(t, req), "request-extension",
-                       lambda t: f"申请延期 {t.id} {shorten(t.title)}：{t.due} → {req.requested_due}（待批准）",
+                       lambda t: f"申请延期 {t.id} {short(t.title)}：{t.due} → {req.requested_due}（待批准）",
                        f"理由：{reason}")

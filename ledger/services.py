@@ -68,7 +68,7 @@ def split_units(values: Iterable[str]) -> list[str]:
     return units
 
 
-def _date_or_today(text: str | None, env: Env, what: str) -> Date:
+def date_or_today(text: str | None, env: Env, what: str) -> Date:
     """The date given, or today; a date after today only with --future (a typo of the year is caught)."""
     if not text:
         return env.today
@@ -99,10 +99,6 @@ def commit_message(subject: str, action: str, task_ids: Iterable[str], body: str
         parts.append(body)
     parts.append("\n".join(trailers))
     return "\n\n".join(parts) + "\n"
-
-
-# The names this module's own callers (and workflow.py, importer.py) have long used.
-_short, _message = short, commit_message
 
 
 def lag_points(env: Env) -> int:
@@ -214,7 +210,7 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
                 git(root, "config", key, value)
         ledger = Ledger(root, env.today)
         clerk = ledger.clerk(env.by)
-        ledger.commit(files, _message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
+        ledger.commit(files, commit_message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
         from .hooks import ensure_setup
 
         ensure_setup(root, env.warn)
@@ -263,7 +259,7 @@ def source_rules(env: Env) -> dict[str, rules.SourceRule]:
         raise LedgerError(f"taizhang.yaml 的 rules 设置有误：{e.message}", e.hint) from None
 
 
-def _milestone(spec: str, start: Date, cal: Calendar) -> tuple[Milestone, Due | None]:
+def milestone_entry(spec: str, start: Date, cal: Calendar) -> tuple[Milestone, Due | None]:
     when, sep, text = spec.partition(":")
     if not sep:
         when, sep, text = spec.partition("：")
@@ -288,7 +284,7 @@ def add(env: Env, spec: NewTask) -> Task:
     named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
     lead = named[:1]
     units = [u for u in named[1:] if u != lead[0]]
-    assigned_on = _date_or_today(spec.on, env, "--on 日期")
+    assigned_on = date_or_today(spec.on, env, "--on 日期")
     if spec.due and spec.within:
         raise UsageError("--due 和 --within 只能用一个", "--due 给出具体日期，--within 给出期限如 5wd")
 
@@ -324,7 +320,7 @@ def add(env: Env, spec: NewTask) -> Task:
         rules.parse_cycle(report_cycle)
     milestones = []
     for m in spec.milestones or []:
-        ms, ms_due = _milestone(m, assigned_on, cal)
+        ms, ms_due = milestone_entry(m, assigned_on, cal)
         if ms.due < assigned_on or ms.due > due.date:
             raise UsageError(f"时间节点 {ms.due} 不在交办日期和时限之间", "请检查 --milestone")
         if ms_due:
@@ -361,7 +357,7 @@ def add(env: Env, spec: NewTask) -> Task:
             body += "\n单位名录新增：" + "、".join(u for u in new_config["units"] if u not in (ledger.config.get("units") or []))
         ledger.commit(
             files,
-            _message(f"交办 {task_id} {_short(title)}", "add", [task_id], body),
+            commit_message(f"交办 {task_id} {short(title)}", "add", [task_id], body),
             clerk,
         )
     _warn_provisional(env, due, "办结时限")
@@ -383,7 +379,7 @@ def refuse_unchecked(old: Task | None, new: Task) -> None:
                               "请检查日期（--on）等选项；本次未作任何修改")
 
 
-def _change(
+def change_task(
     env: Env,
     task_id: str,
     apply: Callable[[Task], Task],
@@ -392,11 +388,11 @@ def _change(
     body: str | Callable[[Task], str] = "",
 ) -> Task:
     """Read the task under the lock, apply a pure rule, write and commit, or change nothing."""
-    return _change_all(env, [task_id], apply, action, lambda ts: subject(ts[0]),
+    return change_tasks(env, [task_id], apply, action, lambda ts: subject(ts[0]),
                        body if isinstance(body, str) else lambda ts: body(ts[0]))[0]
 
 
-def _change_all(
+def change_tasks(
     env: Env,
     task_ids: list[str],
     apply: Callable[[Task], Task],
@@ -404,7 +400,7 @@ def _change_all(
     subject: Callable[[list[Task]], str],
     body: str | Callable[[list[Task]], str] = "",
 ) -> list[Task]:
-    """_change for several tasks: every one is read and checked before anything is written,
+    """change_task for several tasks: every one is read and checked before anything is written,
     then all land in one commit (a refusal of any one changes nothing)."""
     ledger = env.ledger()
     ids = list(dict.fromkeys(resolve_id(t, env.today) for t in task_ids))
@@ -415,51 +411,51 @@ def _change_all(
     with ledger.locked():
         old = [ledger.read_task(t) for t in ids]
         if ledger.gate is not None:  # the role first: a reporter is told what to ask, not what state it is in
-            current = {ledger.rel(p): (p.read_bytes(), p.read_bytes()) for p in paths}
-            ledger.gate(current, _message("", action, ids), clerk)
+            current = {ledger.rel(p): (data, data) for p, data in ((p, p.read_bytes()) for p in paths)}
+            ledger.gate(current, commit_message("", action, ids), clerk)
         new = [codec.upgraded(apply(t)) for t in old]
         for before, after in zip(old, new):
             refuse_unchecked(before, after)
         text = body if isinstance(body, str) else body(new)
         ledger.commit({p: codec.task_to_yaml(t) for p, t in zip(paths, new)},
-                      _message(subject(new), action, ids, text), clerk)
+                      commit_message(subject(new), action, ids, text), clerk)
     return new
 
 
 def several(tasks: list[Task], verb: str) -> str:
     """The subject of a commit that does one thing to several tasks."""
     if len(tasks) == 1:
-        return f"{verb} {tasks[0].id} {_short(tasks[0].title)}"
+        return f"{verb} {tasks[0].id} {short(tasks[0].title)}"
     return f"{verb} {len(tasks)} 项：{'、'.join(t.id for t in tasks[:5])}{'等' if len(tasks) > 5 else ''}"
 
 
 def titles(tasks: list[Task]) -> str:
-    return "\n".join(f"{t.id} {_short(t.title, 30)}" for t in tasks) if len(tasks) > 1 else ""
+    return "\n".join(f"{t.id} {short(t.title, 30)}" for t in tasks) if len(tasks) > 1 else ""
 
 
 def progress(env: Env, task_id: str | list[str], text: str, on: str | None, percent: int | None = None) -> list[Task]:
     """One progress entry, for one task or the same for several (one commit)."""
     text = clean(text, "进展内容", required=True, multiline=True)
-    entry = Progress(_date_or_today(on, env, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
+    entry = Progress(date_or_today(on, env, "--on 日期"), text, env.ledger().clerk(env.by).name, percent)
     ids = [task_id] if isinstance(task_id, str) else task_id
-    return _change_all(env, ids, lambda t: rules.add_progress(t, entry), "progress",
-                       lambda ts: f"{several(ts, '进展')}：{_short(text, 40)}" if len(ts) > 1
-                       else f"进展 {ts[0].id} {_short(ts[0].title, 20)}：{_short(text, 40)}",
+    return change_tasks(env, ids, lambda t: rules.add_progress(t, entry), "progress",
+                       lambda ts: f"{several(ts, '进展')}：{short(text, 40)}" if len(ts) > 1
+                       else f"进展 {ts[0].id} {short(ts[0].title, 20)}：{short(text, 40)}",
                        lambda ts: "\n\n".join(x for x in (titles(ts), text) if x))
 
 
 def done(env: Env, task_id: str, note: str | None, on: str | None) -> Task:
-    report = DoneReport(_date_or_today(on, env, "--on 日期"), clean(note, "说明", multiline=True),
+    report = DoneReport(date_or_today(on, env, "--on 日期"), clean(note, "说明", multiline=True),
                         env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.report_done(t, report), "done",
-                   lambda t: f"申请办结 {t.id} {_short(t.title)}", report.note)
+    return change_task(env, task_id, lambda t: rules.report_done(t, report), "done",
+                   lambda t: f"申请办结 {t.id} {short(t.title)}", report.note)
 
 
 def close(env: Env, task_id: str, verified_by: str, method: str, note: str | None, on: str | None) -> Task:
     if method not in METHODS:
         raise UsageError(f"核验方式只能是 onsite 或 document，而不是 {method!r}", "onsite=现场核验，document=书面核验")
     verification = Verification(
-        _date_or_today(on, env, "--on 日期"), clean(verified_by, "核验人", required=True),
+        date_or_today(on, env, "--on 日期"), clean(verified_by, "核验人", required=True),
         method, clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name,
     )
     separate = env.ledger().config.get("separation_of_duties", True)
@@ -475,9 +471,9 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
                                   "子事项全部销号或撤销后，上级事项才能销号")
         return rules.close(t, verification)
 
-    return _change(
+    return change_task(
         env, task_id, apply, "close",
-        lambda t: f"销号 {t.id} {_short(t.title)}",
+        lambda t: f"销号 {t.id} {short(t.title)}",
         f"核验人：{verification.verified_by}（{METHODS[method]}，{verification.on}）"
         + (f"\n{verification.note}" if verification.note else ""),
     )
@@ -486,8 +482,8 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
 def reopen(env: Env, task_id: str, reason: str) -> Task:
     event = Event(env.today, "reopen", clean(reason, "退回原因", required=True, multiline=True),
                   env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.reopen(t, event), "reopen",
-                   lambda t: f"退回重办 {t.id} {_short(t.title)}", f"原因：{event.reason}")
+    return change_task(env, task_id, lambda t: rules.reopen(t, event), "reopen",
+                   lambda t: f"退回重办 {t.id} {short(t.title)}", f"原因：{event.reason}")
 
 
 def cancel(env: Env, task_id: str | list[str], reason: str) -> list[Task]:
@@ -495,7 +491,7 @@ def cancel(env: Env, task_id: str | list[str], reason: str) -> list[Task]:
     event = Event(env.today, "cancel", clean(reason, "撤销原因", required=True, multiline=True),
                   env.ledger().clerk(env.by).name)
     ids = [task_id] if isinstance(task_id, str) else task_id
-    return _change_all(env, ids, lambda t: rules.cancel(t, event), "cancel", lambda ts: several(ts, "撤销"),
+    return change_tasks(env, ids, lambda t: rules.cancel(t, event), "cancel", lambda ts: several(ts, "撤销"),
                        lambda ts: "\n".join(x for x in (titles(ts), f"原因：{event.reason}") if x))
 
 
@@ -529,19 +525,12 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
                                 requested_due=requested, late=late, approved_by=approved_by)
         return rules.extend(task, new_due, change)
 
-    new = _change(env, task_id, apply, "extend",
-                  lambda t: f"{'超时' if late else ''}延期 {t.id} {_short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}"
+    new = change_task(env, task_id, apply, "extend",
+                  lambda t: f"{'超时' if late else ''}延期 {t.id} {short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}"
                   + (f"（{approved_by} 批准）" if late else ""),
                   f"原因：{reason}")
     _warn_provisional(env, decided[0], "新时限")
     return new
-
-
-# The helpers above under public names, for the modules that build on services (collect, requests).
-change_task = _change
-commit_message = _message
-shorten = _short
-date_or_today = _date_or_today
 
 
 # -- reading -----------------------------------------------------------------------
@@ -792,12 +781,12 @@ def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | 
             refuse_unchecked(task, fresh)
             changed.append(fresh)
         if changed or files:
-            lines = [f"{t.id} {_short(t.title, 20)}：时限 {t.due}" for t in changed]
+            lines = [f"{t.id} {short(t.title, 20)}：时限 {t.due}" for t in changed]
             done = f"重算暂定时限 {len(changed)} 项"
             title = f"{subject}，{done}" if subject and changed else subject or done
             ledger.commit(
                 {**(files or {}), **{ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed}},
-                _message(title, "calendar" if files else "recompute",
+                commit_message(title, "calendar" if files else "recompute",
                          [t.id for t in changed], "\n".join(lines)),
                 clerk,
             )

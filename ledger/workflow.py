@@ -27,17 +27,17 @@ from .model import (
 )
 from .services import (
     Assessed,
-    _change,
-    _date_or_today,
-    _message,
-    _milestone,
-    _short,
     assess,
+    change_task,
     clean,
+    commit_message,
+    date_or_today,
     lag_points,
     load_tasks,
+    milestone_entry,
     refuse_unchecked,
     resolve_id,
+    short,
     warn_workdays,
 )
 from .unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
@@ -160,39 +160,39 @@ def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None
             refuse_unchecked(t, changed[-1])
             seq += 1
         label = URGE_LEVELS[level]
-        lines = [f"{t.urges[-1].number} {t.id} {_short(t.title, 20)}" for t in changed]
+        lines = [f"{t.urges[-1].number} {t.id} {short(t.title, 20)}" for t in changed]
         if len(changed) == 1:
-            subject = f"{label} {changed[0].id} {_short(changed[0].title)}（{changed[0].urges[-1].number}）"
+            subject = f"{label} {changed[0].id} {short(changed[0].title)}（{changed[0].urges[-1].number}）"
         else:
             what = f"{round_} 轮未报送单位的事项" if round_ else ("" if task_ids else "逾期事项")
             subject = f"{label}{what} {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
         body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
         ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
-                      _message(subject, "urge", [t.id for t in changed], body), clerk)
+                      commit_message(subject, "urge", [t.id for t in changed], body), clerk)
     return [(t, notice_text(env, assess(t, env.today, cal, warn, lag), t.urges[-1])) for t in changed]
 
 
 # -- 暂缓 / 恢复 ------------------------------------------------------------------
 def suspend(env: Env, task_id: str, reason: str, on: str | None) -> Task:
-    event = Event(_date_or_today(on, env, "--on 日期"), "suspend",
+    event = Event(date_or_today(on, env, "--on 日期"), "suspend",
                   clean(reason, "暂缓原因", required=True, multiline=True), env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.suspend(t, event), "suspend",
-                   lambda t: f"暂缓 {t.id} {_short(t.title)}", f"原因：{event.reason}")
+    return change_task(env, task_id, lambda t: rules.suspend(t, event), "suspend",
+                   lambda t: f"暂缓 {t.id} {short(t.title)}", f"原因：{event.reason}")
 
 
 def resume(env: Env, task_id: str, to: str | None, on: str | None, note: str | None) -> Task:
     clerk = env.ledger().clerk(env.by).name
-    event = Event(_date_or_today(on, env, "--on 日期"), "resume", clean(note, "说明", multiline=True), clerk)
+    event = Event(date_or_today(on, env, "--on 日期"), "resume", clean(note, "说明", multiline=True), clerk)
     new_due = parse_date(to, "--to 日期") if to else None
     cal = env.ledger().calendar
-    return _change(env, task_id, lambda t: rules.resume(t, event, new_due, cal, clerk), "resume",
-                   lambda t: f"恢复办理 {t.id} {_short(t.title)}，时限 {t.due}", event.reason)
+    return change_task(env, task_id, lambda t: rules.resume(t, event, new_due, cal, clerk), "resume",
+                   lambda t: f"恢复办理 {t.id} {short(t.title)}，时限 {t.due}", event.reason)
 
 
 # -- 难以执行 [000 §二] --------------------------------------------------------------
 def report_difficulty(env: Env, task_id: str, text: str, on: str | None) -> Task:
     cal = env.ledger().calendar
-    day = _date_or_today(on, env, "--on 日期")
+    day = date_or_today(on, env, "--on 日期")
     text = clean(text, "难以执行的情况", required=True, multiline=True)
     by = env.ledger().clerk(env.by).name
 
@@ -200,18 +200,18 @@ def report_difficulty(env: Env, task_id: str, text: str, on: str | None) -> Task
         entry = Difficulty(day, text, cal.add_workdays(t.assigned_on, 5), cal.add_workdays(day, 3), by=by)
         return rules.report_difficulty(t, entry)
 
-    return _change(env, task_id, apply, "report-difficulty",
-                   lambda t: f"反馈难以执行 {t.id} {_short(t.title)}，请于 {t.difficulties[-1].answer_due} 前答复",
+    return change_task(env, task_id, apply, "report-difficulty",
+                   lambda t: f"反馈难以执行 {t.id} {short(t.title)}，请于 {t.difficulties[-1].answer_due} 前答复",
                    text)
 
 
 def answer(env: Env, task_id: str, decision: str, note: str | None, on: str | None, to: str | None) -> Task:
-    day = _date_or_today(on, env, "--on 日期")
+    day = date_or_today(on, env, "--on 日期")
     note = clean(note, "答复说明", multiline=True)
     by = env.ledger().clerk(env.by).name
     new_due = parse_date(to, "--to 日期") if to else None
-    return _change(env, task_id, lambda t: rules.answer_difficulty(t, decision, day, note, by, new_due), "answer",
-                   lambda t: f"答复 {t.id} {_short(t.title)}：{DIFFICULTY_ANSWERS.get(decision, decision)}", note)
+    return change_task(env, task_id, lambda t: rules.answer_difficulty(t, decision, day, note, by, new_due), "answer",
+                   lambda t: f"答复 {t.id} {short(t.title)}：{DIFFICULTY_ANSWERS.get(decision, decision)}", note)
 
 
 # -- 时间节点 ------------------------------------------------------------------------
@@ -220,18 +220,18 @@ def milestone_add(env: Env, task_id: str, spec: str) -> Task:
     made = []
 
     def apply(t: Task) -> Task:
-        ms, _ = _milestone(spec, t.assigned_on, cal)
+        ms, _ = milestone_entry(spec, t.assigned_on, cal)
         made.append(ms)
         return rules.add_milestone(t, ms)
 
-    return _change(env, task_id, apply, "milestone",
-                   lambda t: f"时间节点 {t.id} {_short(t.title, 20)}：{made[0].due} {_short(made[0].text)}")
+    return change_task(env, task_id, apply, "milestone",
+                   lambda t: f"时间节点 {t.id} {short(t.title, 20)}：{made[0].due} {short(made[0].text)}")
 
 
 def milestone_done(env: Env, task_id: str, n: int, on: str | None) -> Task:
-    day = _date_or_today(on, env, "--on 日期")
-    return _change(env, task_id, lambda t: rules.complete_milestone(t, n, day), "milestone",
-                   lambda t: f"完成时间节点 {t.id} 第 {n} 项：{_short(t.milestones[n - 1].text)}")
+    day = date_or_today(on, env, "--on 日期")
+    return change_task(env, task_id, lambda t: rules.complete_milestone(t, n, day), "milestone",
+                   lambda t: f"完成时间节点 {t.id} 第 {n} 项：{short(t.milestones[n - 1].text)}")
 
 
 # -- 任务分解 ------------------------------------------------------------------------
@@ -335,11 +335,11 @@ def check_unknown_units(config: dict):
 
 # -- 协调、督查通知书、约谈 -------------------------------------------------------------
 def escalate(env: Env, task_id: str, level: str, note: str | None, resolved: bool, on: str | None) -> Task:
-    entry = Coordination(_date_or_today(on, env, "--on 日期"), level,
+    entry = Coordination(date_or_today(on, env, "--on 日期"), level,
                          clean(note, "协调情况", required=True, multiline=True), resolved,
                          env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
-                   lambda t: f"协调 {t.id} {_short(t.title, 20)}（{ESCALATION_LEVELS.get(level, level)}，"
+    return change_task(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
+                   lambda t: f"协调 {t.id} {short(t.title, 20)}（{ESCALATION_LEVELS.get(level, level)}，"
                              f"{'已解决' if resolved else '未解决'}）", entry.note)
 
 
@@ -364,16 +364,16 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
         new = codec.upgraded(rules.notice(old, entry))
         refuse_unchecked(old, new)
         ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
-                      _message(f"下达督查通知书 {task_id} {_short(new.title)}（{entry.number}），限 {fix_due} 前整改",
+                      commit_message(f"下达督查通知书 {task_id} {short(new.title)}（{entry.number}），限 {fix_due} 前整改",
                                "notice", [task_id], note), clerk)
     return new
 
 
 def interview(env: Env, task_id: str, person: str, note: str | None, on: str | None) -> Task:
-    entry = Interview(_date_or_today(on, env, "--on 日期"), clean(person, "被约谈人", required=True),
+    entry = Interview(date_or_today(on, env, "--on 日期"), clean(person, "被约谈人", required=True),
                       clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
-    return _change(env, task_id, lambda t: rules.interview(t, entry), "interview",
-                   lambda t: f"约谈 {t.id} {_short(t.title, 20)}：{entry.person}", entry.note)
+    return change_task(env, task_id, lambda t: rules.interview(t, entry), "interview",
+                   lambda t: f"约谈 {t.id} {short(t.title, 20)}：{entry.person}", entry.note)
 
 
 def interview_count(env: Env, person: str, year: int) -> int:
