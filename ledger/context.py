@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Callable
@@ -51,12 +50,11 @@ class Env:
         return self._ledger
 
 
-ACTION_TRAILER = re.compile(r"^Taizhang-Action:[ \t]*(\S+)[ \t]*$", re.M)
-
-
 def trailer_action(message: str) -> str | None:
     """The last Taizhang-Action trailer of a commit message (None: a hand edit)."""
-    found = ACTION_TRAILER.findall(message)
+    from .store import message_trailers
+
+    found = message_trailers(message).get("Taizhang-Action")
     return found[-1] if found else None
 
 

@@ -74,8 +74,7 @@ def clone(url: str, dest: str | None, name: str | None, email: str | None, warn=
         code, _, err = store.git_try(root.parent, "clone", "-q", "--no-checkout", "--origin", ORIGIN, "--", url,
                                      str(tmp))
         if code != 0:
-            last = (err.strip().splitlines() or [str(code)])[-1]
-            raise LedgerError(f"无法克隆 {url}（git：{last}）", "请检查地址、网络和访问权限")
+            raise LedgerError(f"无法克隆 {url}（{store.git_reason(err, code)}）", "请检查地址、网络和访问权限")
         branch = _pick_branch(tmp)
         unborn = store.current_branch(tmp)
         store.git(tmp, "checkout", "-q", "-B", branch, "--track", f"{ORIGIN}/{branch}")

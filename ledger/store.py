@@ -253,6 +253,28 @@ def refuse_link(root: Path, rel: str, what: str) -> None:
                               f"台账中的{what}必须是台账内的普通文件；请删除该链接（git rm {shown}）")
 
 
+GIT_REASONS = (
+    ("does not appear to be a git repository", "远程地址不是 git 仓库，或无权访问"),
+    ("Could not resolve host", "找不到服务器（域名解析失败）"),
+    ("Connection refused", "服务器拒绝连接"),
+    ("Connection timed out", "连接服务器超时"),
+    ("Permission denied", "没有访问权限"),
+    ("Authentication failed", "身份验证失败"),
+    ("not found", "远程仓库不存在"),
+)
+
+
+def git_reason(err: str, code: int) -> str:
+    """Why git failed, in one whole phrase: its first fatal/error line (in Chinese where known),
+    not the tail of the advice git prints after it."""
+    lines = [x.strip() for x in err.splitlines() if x.strip()]
+    first = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[0] if lines else f"退出码 {code}")
+    for needle, chinese in GIT_REASONS:
+        if needle.lower() in first.lower():
+            return chinese
+    return "git：" + first.removeprefix("fatal:").removeprefix("error:").strip()
+
+
 def deleted_message(rel: str) -> str:
     """What `check` and the reading commands say about a task file deleted by hand."""
     return (f"事项文件已被删除（尚未提交），事项不得删除；请运行 git checkout -- {rel} 恢复，"
@@ -753,6 +775,17 @@ class ChangeSet:
         return values[-1] if values else None
 
 
+TRAILER = re.compile(r"^(Taizhang-[\w-]+):[ \t]*(.*)$", re.M)
+
+
+def message_trailers(message: str) -> dict[str, list[str]]:
+    """A commit message's Taizhang-* trailers, every value of each in order."""
+    found: dict[str, list[str]] = {}
+    for key, value in TRAILER.findall(message):
+        found.setdefault(key, []).append(value.strip())
+    return found
+
+
 def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD",
                exclude: tuple[str, ...] | None = None) -> list[ChangeSet]:
     """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges).
@@ -782,11 +815,8 @@ def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HE
             if path and len(fields) == 5:
                 old_blob, new_blob = (b if b.strip("0") else "" for b in fields[2:4])
                 files.append(FileChange(fields[4][:1], path, old_blob, new_blob))
-        trailers: dict[str, list[str]] = {}
-        for k, v in re.findall(r"^(Taizhang-[\w-]+):[ \t]*(.*)$", body, re.M):
-            trailers.setdefault(k, []).append(v.strip())
         result.append(ChangeSet(sha, tuple(parents.split()), author, email, date, committed, subject,
-                                body.strip(), trailers, tuple(files)))
+                                body.strip(), message_trailers(body), tuple(files)))
     return result
 
 

@@ -236,33 +236,12 @@ def _conflict_line(root) -> str:
     return "变基未能完成"
 
 
-GIT_REASONS = (
-    ("does not appear to be a git repository", "远程地址不是 git 仓库，或无权访问"),
-    ("Could not resolve host", "找不到服务器（域名解析失败）"),
-    ("Connection refused", "服务器拒绝连接"),
-    ("Connection timed out", "连接服务器超时"),
-    ("Permission denied", "没有访问权限"),
-    ("Authentication failed", "身份验证失败"),
-    ("not found", "远程仓库不存在"),
-)
-
-
-def git_reason(err: str, code: int) -> str:
-    """git's reason in one whole Chinese phrase: its first fatal/error line, not the tail of its advice."""
-    lines = [x.strip() for x in err.splitlines() if x.strip()]
-    first = next((x for x in lines if x.startswith(("fatal:", "error:"))), lines[0] if lines else f"退出码 {code}")
-    for needle, chinese in GIT_REASONS:
-        if needle.lower() in first.lower():
-            return chinese
-    return "git：" + first.split(":", 1)[1].strip() if first.startswith(("fatal:", "error:")) else "git：" + first
-
-
 def _git_or(root, args: list[str], message: str, hint: str, env: dict | None = None) -> str:
     code, out, err = store.git_try(root, *args, env=env)
     if code != 0:
         if store.disk_full(err):
             raise LedgerError("磁盘空间已满，git 无法写入，台账未改变", "请清理磁盘后再运行 taizhang sync")
-        raise LedgerError(f"{message}（{git_reason(err, code)}）", hint)
+        raise LedgerError(f"{message}（{store.git_reason(err, code)}）", hint)
     return out
 
 
