@@ -1314,7 +1314,7 @@ def merge_driver(
     atomic_write(Path(ours), merged)
 
 
-# -- units report back: the Excel round (issue 13) ------------------------------------
+# -- units report back: the Excel round -------------------------------------------------
 collect_app = typer.Typer(help="各单位报送进展：发出 Excel 报送表、收回、查看谁未报。", no_args_is_help=True,
                           rich_markup_mode=None)
 app.add_typer(collect_app, name="collect")
@@ -1374,16 +1374,9 @@ def collect_status(
     if fmt == TextFmt.json:
         _out(dumps(st.as_json()))
         return
-    from rich.table import Table
+    from ledger.render import round_table
 
-    table = Table(title=f"{st.round} 轮进展报送情况", title_justify="left", header_style="bold")
-    for c in ("单位", "发出日期", "事项", "报送情况", "已填", "未填的事项"):
-        table.add_column(c)
-    for u in st.units:
-        state = f"已报（{u.returned_on}）" if u.returned_on else "应报未报"
-        table.add_row(u.unit, str(u.sent_on), str(u.tasks), state,
-                      str(len(u.filled)) if u.returned_on else "—", "、".join(u.empty) if u.returned_on else "—")
-    _print(table)
+    _print(round_table(st))
     missing = [u.unit for u in st.missing]
     _out(f"已报 {len(st.units) - len(missing)} 个单位，应报未报 {len(missing)} 个" + (f"：{'、'.join(missing)}" if missing else ""))
     if missing:

@@ -276,6 +276,20 @@ def log_json(commits: list) -> list[dict[str, Any]]:
     ]
 
 
+def round_table(st):
+    """`collect status`: each unit of a round, returned or not, and the rows it left empty."""
+    from rich.table import Table
+
+    table = Table(title=f"{st.round} 轮进展报送情况", title_justify="left", header_style="bold")
+    for c in ("单位", "发出日期", "事项", "报送情况", "已填", "未填的事项"):
+        table.add_column(c)
+    for u in st.units:
+        back = u.returned_on is not None
+        table.add_row(u.unit, str(u.sent_on), str(u.tasks), f"已报（{u.returned_on}）" if back else "应报未报",
+                      str(len(u.filled)) if back else "—", "、".join(u.empty) if back else "—")
+    return table
+
+
 def month_grid(year: int, month: int, days: list):
     from rich.table import Table
     from rich.text import Text
