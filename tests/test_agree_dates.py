@@ -1,4 +1,4 @@
-"""issue 11: log --since/--until and review --since filter on the recorded (author) date they show."""
+"""`log --since/--until` and `review --since` filter on the recorded (author) date they show."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""issue 11: a reopen keeps the done report and verification it sends back, and reports count them."""
+"""A reopen keeps the done report and verification it sends back, and reports count them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""issue 11: `init` never overwrites a file, refuses a non-empty folder without --existing, stores who the clerk is."""
+"""`init` never overwrites a file, refuses a non-empty folder without --existing, stores who the clerk is."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""issue 11: urge, supervision and notice numbers are never reused: sync renumbers, check reports duplicates."""
+"""Urge, supervision and notice numbers are never reused: sync renumbers, check reports duplicates."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""issue 11: a write command whose stdout is closed exits 0 once it has committed; before that it still fails."""
+"""A write command whose stdout is closed exits 0 once it has committed; before that it still fails."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""issue 11: any sequence of successful commands leaves a ledger that `check --strict` and the pre-commit hook accept.
+"""Any sequence of successful commands leaves a ledger that `check --strict` and the pre-commit hook accept.
 
 Hypothesis draws commands (with their options, past and future `--on` dates) and moves of
 TAIZHANG_TODAY back and forth. A command may refuse (exit 2); one that succeeds must leave

@@ -1,4 +1,4 @@
-"""issue 11: the states taizhang itself makes pass `check` and the pre-commit hook; future dates need --future."""
+"""The states taizhang itself makes pass `check` and the pre-commit hook; future dates need --future."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ def test_recompute_commits_an_uncommitted_calendar_file_with_the_deadlines(ledge
     assert h.git(ledger, "status", "--porcelain") == ""
     files = h.git(ledger, "show", "--name-only", "--format=%s", "HEAD").split()
     assert files[0] == "录入" and "calendar/2027.yaml" in files and f"tasks/2026/{tid}.yaml" in files
-    run("audit")  # (check's verdict on a future --on date is issue 11's other half)
+    run("audit")
+    run("check")  # a deadline recomputed before its future assignment day is still a sound state
 
 
 def test_recompute_commits_a_calendar_file_even_when_no_deadline_changes(ledger, run, h):

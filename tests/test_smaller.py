@@ -1,4 +1,4 @@
-"""Smaller things a clerk met (issue 11): tied ranks, usage lines."""
+"""Smaller things a clerk met: tied ranks, one error prefix, file and git errors in words, dates, the deadline's basis."""
 
 from __future__ import annotations
 
