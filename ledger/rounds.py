@@ -35,10 +35,10 @@ def round_of(day: Date) -> str:
 
 
 def parse_round(text: str) -> str:
-    s = str(text).strip()
-    if not ROUND_RE.match(s):
-        raise UsageError(f"轮次写法不对：{text!r}", "轮次写成 YYYY-MM，如 2026-11")
-    return s
+    """A round is a month, written as `report --month` takes it (2026-11, or 2026-1 for 2026-01)."""
+    from .report import month_period
+
+    return round_of(month_period(str(text))[0])
 
 
 def safe_file_part(name: str) -> str:
