@@ -101,19 +101,15 @@ def commit_message(subject: str, action: str, task_ids: Iterable[str], body: str
     return "\n\n".join(parts) + "\n"
 
 
+# Both settings are checked with their file:line when the ledger's config is read (settings.py).
 def lag_points(env: Env) -> int:
     """How many points behind 序时进度 a task may fall before it turns yellow."""
-    value = env.ledger().config.get("progress_lag_points", rules.DEFAULT_LAG_POINTS)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise LedgerError("taizhang.yaml 中 progress_lag_points 应为非负整数", "如 progress_lag_points: 20")
-    return value
+    return env.ledger().config.get("progress_lag_points", rules.DEFAULT_LAG_POINTS)
 
 
 def warn_workdays(env: Env) -> int:
-    value = env.ledger().config.get("warn_workdays", 3)
-    if not isinstance(value, int) or value < 0:
-        raise LedgerError("taizhang.yaml 中 warn_workdays 应为非负整数", "请修正台账设置，如 warn_workdays: 3")
-    return value
+    """How many workdays before its deadline a task turns yellow."""
+    return env.ledger().config.get("warn_workdays", 3)
 
 
 # -- init ------------------------------------------------------------------------

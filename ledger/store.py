@@ -18,11 +18,10 @@ from . import codec, fastyaml, settings
 from .cache import TaskCache, user_cache_file
 from .errors import LedgerError, Problem, UsageError
 from .model import ID_RE, Task, misfiled
+from .settings import CALENDAR_DIR, CONFIG_FILE
 from .workdays import Calendar
 
-CONFIG_FILE = "taizhang.yaml"
 TASKS_DIR = "tasks"
-CALENDAR_DIR = "calendar"
 # In tasks/YYYY: the highest number an undone import had issued, so `undo` never frees a number.
 RETIRED_FILE = ".retired"
 TMP_MARK = ".taizhang-tmp"
