@@ -46,12 +46,17 @@ def task_cells(row: dict[str, Any]) -> list[Any]:
 DATE_KEYS = ("assigned_on", "due")
 
 
-def sheet_cells(row: dict[str, Any]) -> list[Any]:
-    """task_cells with the dates as real dates, so Excel sorts and filters them as dates."""
-    out = task_cells(row)
-    for i, (_, key, _) in enumerate(TASK_COLUMNS):
-        if key in DATE_KEYS and isinstance(out[i], str) and len(out[i]) == 10 and out[i][4] == "-":
-            out[i] = dt.date.fromisoformat(out[i])
+TASK_DATE_COLUMNS = tuple(i for i, (_, key, _) in enumerate(TASK_COLUMNS) if key in DATE_KEYS)
+
+
+def with_dates(values: Iterable[Any], columns: Iterable[int]) -> list[Any]:
+    """The row with its ISO date texts at `columns` as real dates, so Excel sorts and filters them
+    as dates; anything else there (长期, —) stays as it is."""
+    out = list(values)
+    for i in columns:
+        v = out[i]
+        if isinstance(v, str) and len(v) == 10 and v[4] == "-":
+            out[i] = dt.date.fromisoformat(v)
     return out
 
 
@@ -87,6 +92,16 @@ def _sheet(wb, title: str, headers: Iterable[str], rows: Iterable[Iterable[Any]]
     return ws
 
 
+def _date_sheet(wb, title: str, headers: tuple[str, ...], rows: Iterable[Iterable[Any]], dates: tuple[int, ...],
+                widths: Iterable[int], st: dict, first: bool = False):
+    """A sheet whose `dates` columns (0-based) hold real dates shown as yyyy-mm-dd."""
+    ws = _sheet(wb, title, headers, (with_dates(r, dates) for r in rows), widths, st, first)
+    for i in dates:
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+            cell.number_format = "yyyy-mm-dd"
+    return ws
+
+
 def _colour_lights(ws, column: int, st: dict) -> None:
     # One fill object per colour: openpyxl compares each new style with all it holds.
     by_label = {LIGHT_LABELS[k]: st["fill"](v) for k, v in LIGHT_FILL.items()}
@@ -97,12 +112,8 @@ def _colour_lights(ws, column: int, st: dict) -> None:
 
 
 def _task_sheet(wb, title: str, rows: list[dict[str, Any]], st: dict, first: bool = False):
-    ws = _sheet(wb, title, [c[0] for c in TASK_COLUMNS], (sheet_cells(r) for r in rows),
-                [c[2] for c in TASK_COLUMNS], st, first)
-    for i, (_, key, _) in enumerate(TASK_COLUMNS, 1):
-        if key in DATE_KEYS:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "yyyy-mm-dd"
+    ws = _date_sheet(wb, title, tuple(c[0] for c in TASK_COLUMNS), (task_cells(r) for r in rows),
+                     TASK_DATE_COLUMNS, [c[2] for c in TASK_COLUMNS], st, first)
     _colour_lights(ws, 4, st)
     ws.auto_filter.ref = ws.dimensions
     return ws
@@ -151,14 +162,14 @@ def write_report(rep: Report, task_rows: list[dict[str, Any]], path: Path) -> No
         chart.width = 18
         ws.add_chart(chart, "I2")
 
-    ws = _sheet(wb, "逾期清单", bulletin.OVERDUE_HEADERS, bulletin.overdue_rows(rep),
-                (12, 40, 16, 12, 10, 8, 8, 12), st)
+    ws = _date_sheet(wb, "逾期清单", bulletin.OVERDUE_HEADERS, bulletin.overdue_rows(rep), (3, 7),
+                     (12, 40, 16, 12, 10, 8, 8, 12), st)
     red = st["fill"](LIGHT_FILL["red"])
     for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
         row[0].fill = red
     if rep.extensions:
-        _sheet(wb, "延期事项", bulletin.EXT_HEADERS, bulletin.extension_rows(rep),
-               (12, 40, 16, 12, 12, 12, 30), st)
+        _date_sheet(wb, "延期事项", bulletin.EXT_HEADERS, bulletin.extension_rows(rep), (3, 4, 5),
+                    (12, 40, 16, 12, 12, 12, 30), st)
     if rep.ranking is not None:
         _sheet(wb, "单位排名", bulletin.RANK_HEADERS,
                [(r["rank"], r["unit"], rate_text(r["on_time_rate"]), r["overdue"]) for r in rep.ranking],

@@ -164,7 +164,18 @@ def test_xlsx_report_reads_back(lived, monkeypatch, capsys, tmp_path):
     assert set(rows) == {f"2026-000{i}" for i in range(1, 6)}
     assert rows["2026-0003"][3].value == "红灯" and rows["2026-0003"][3].fill.fgColor.rgb.endswith("FFC7CE")
     assert wb["逾期清单"]["A2"].value == "2026-0003"
+    # The overdue list's deadline and last urge are real dates, as in 全部事项, so Excel sorts them.
+    overdue = wb["逾期清单"]
+    assert isinstance(overdue["D2"].value, dt.datetime) and overdue["D2"].number_format == "yyyy-mm-dd"
+    assert overdue["D2"].value.date().isoformat() == rows["2026-0003"][12].value.date().isoformat()
+    assert isinstance(rows["2026-0003"][11].value, dt.datetime)
     assert wb["汇总"]["A1"].value == "某市人民政府督查室 2026年10月督查通报"
+    sep = tmp_path / "sep.xlsx"
+    run(monkeypatch, capsys, "2026-10-10", "report", "monthly", "--month", "2026-09", "--format", "xlsx",
+        "-o", str(sep))
+    ext = load_workbook(sep)["延期事项"]
+    assert [ext.cell(2, c).value.date().isoformat() for c in (4, 5, 6)] == ["2026-09-14", "2026-09-30", "2026-10-15"]
+    assert ext.cell(2, 4).number_format == "yyyy-mm-dd"
 
 
 def test_docx_bulletin_reads_back(lived, monkeypatch, capsys, tmp_path):
