@@ -8,7 +8,7 @@ import sys
 
 def _guarded(work) -> int:
     """The one place errors become exit codes: one Chinese line on stderr, never a traceback."""
-    from ledger.errors import TaizhangError
+    from ledger.domain.errors import TaizhangError
 
     try:
         return work()
@@ -23,7 +23,7 @@ def _guarded(work) -> int:
     except OSError as e:
         if os.environ.get("TAIZHANG_DEBUG"):
             raise
-        from ledger.errors import os_error_line
+        from ledger.domain.errors import os_error_line
 
         line, code = os_error_line(e)
         print(f"错误：{line}", file=sys.stderr)
@@ -50,9 +50,9 @@ def _fast_lane(argv: list[str]) -> int | None:
         return None
 
     def answer() -> int:
-        from ledger import services
-        from ledger.context import Env, resolve_today
-        from ledger.render import dumps_rows, task_json
+        from ledger.formats.render import dumps_rows, task_json
+        from ledger.services import services
+        from ledger.services.context import Env, resolve_today
 
         env = Env(ledger_path=opts.get("--ledger"), today=resolve_today(opts.get("--as-of")), by=None)
         if argv[0] == "overdue":
@@ -79,7 +79,7 @@ from typing import Annotated, Optional  # noqa: E402
 
 import typer  # noqa: E402
 
-from ledger.errors import TaizhangError, UsageError  # noqa: E402
+from ledger.domain.errors import TaizhangError, UsageError  # noqa: E402
 
 app = typer.Typer(
     name="taizhang",
@@ -127,7 +127,7 @@ def _global_options(ledger: LedgerOpt = None) -> None:
 
 
 def _env(ledger: str | None = None, as_of: str | None = None, by: str | None = None, future: bool = False):
-    from ledger.context import Env, resolve_today
+    from ledger.services.context import Env, resolve_today
 
     return Env(ledger_path=ledger or _global_ledger, today=resolve_today(as_of), by=by, future=future)
 
@@ -137,7 +137,7 @@ def _out(text: str) -> None:
 
 
 def _print(renderable) -> None:
-    from ledger.render import console
+    from ledger.formats.render import console
 
     console().print(renderable)
 
@@ -153,7 +153,7 @@ def init(
     by: ByOpt = None,
 ) -> None:
     """新建台账：建立 git 仓库、taizhang.yaml、tasks/ 和 calendar/，并做第一次提交。"""
-    from ledger import services
+    from ledger.services import services
 
     ask = (lambda what: typer.prompt(what)) if sys.stdin.isatty() else None
     root = services.init(path, org, _env(by=by), existing=existing, name=name, email=email, ask=ask)
@@ -161,7 +161,7 @@ def init(
 
 
 def _sources_help() -> str:
-    from ledger.rules import DEFAULT_RULES
+    from ledger.domain.rules import DEFAULT_RULES
 
     kinds = "、".join(f"{r.kind}({r.deadline})" if r.deadline else r.kind for r in DEFAULT_RULES)
     return f"任务来源；未给时限时按来源规则计算。内置来源（括号内为默认时限）：{kinds}。详见 taizhang rules"
@@ -194,8 +194,8 @@ def add(
 
     例：taizhang add "推进老旧小区改造" --lead-unit 市住建局 --unit 市财政局 --source 常务会议 --on 2026-03-02
     """
-    from ledger import services
-    from ledger.render import dumps, task_json
+    from ledger.formats.render import dumps, task_json
+    from ledger.services import services
 
     env = _env(ledger, by=by, future=future)
     spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
@@ -218,8 +218,8 @@ def show(
     ledger: LedgerOpt = None,
 ) -> None:
     """查看一个事项的全部信息：灯色、时限、进展、延期、催办、核验。"""
-    from ledger import services
-    from ledger.render import dumps, task_detail, task_json
+    from ledger.formats.render import dumps, task_detail, task_json
+    from ledger.services import services
 
     env = _env(ledger, as_of)
     task = services.get(env, task_id)
@@ -232,7 +232,14 @@ def show(
 
 
 def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.render import PLAIN_TABLE_ROWS, csv_text, dumps_rows, task_json, task_lines, task_table
+    from ledger.formats.render import (
+        PLAIN_TABLE_ROWS,
+        csv_text,
+        dumps_rows,
+        task_json,
+        task_lines,
+        task_table,
+    )
 
     if fmt == Fmt.json:
         _out(dumps_rows(task_json(a) for a in items))
@@ -269,7 +276,7 @@ def list_(
     ledger: LedgerOpt = None,
 ) -> None:
     """列出事项（默认未办结的），按时限排序；可按状态、单位、领导、来源、灯色筛选。"""
-    from ledger import services
+    from ledger.services import services
 
     env = _env(ledger, as_of)
     mine = [] if unit or all_units else services.home_units(env)
@@ -293,7 +300,7 @@ def overdue(
     ledger: LedgerOpt = None,
 ) -> None:
     """列出逾期事项，逾期最久的在前（按工作日计）。"""
-    from ledger import services
+    from ledger.services import services
 
     items = services.overdue(_env(ledger, as_of))
     _emit_list(items, fmt, "逾期事项")
@@ -315,7 +322,7 @@ def progress(
     by: ByOpt = None,
 ) -> None:
     """记录一条进展（可带完成百分比）；写多个编号时同一条进展记入每一项。"""
-    from ledger import services
+    from ledger.services import services
 
     for task in services.progress(_env(ledger, by=by, future=future), task_ids, text, on, percent):
         _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
@@ -337,8 +344,8 @@ def urge(
 
     正文模板可由台账的 templates/urge_remind.txt、templates/urge_supervise.txt 覆盖。
     """
-    from ledger import workflow
-    from ledger.model import URGE_LEVELS
+    from ledger.domain.model import URGE_LEVELS
+    from ledger.services import workflow
 
     issued = workflow.urge(_env(ledger, as_of, by), task_ids, level, note, overdue, round_)
     if not issued:
@@ -364,7 +371,7 @@ def extend(
     ledger: LedgerOpt = None,
 ) -> None:
     """延期：须在时限届满前（含当日）提出并说明原因；超期后只有加 --approved-by 领导 --late 才记为超时延期。"""
-    from ledger import services
+    from ledger.services import services
 
     task = services.extend(_env(ledger, as_of, clerk), task_id, to, by_span, reason, approved_by, late, grant)
     _out(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}" + ("（超时延期）" if late else ""))
@@ -380,7 +387,7 @@ def done(
     by: ByOpt = None,
 ) -> None:
     """责任单位申请办结；之后须经核验才能销号（taizhang close）。"""
-    from ledger import services
+    from ledger.services import services
 
     task = services.done(_env(ledger, by=by, future=future), task_id, note, on)
     _out(f"{task.id} 已申请办结，待核验销号")
@@ -398,7 +405,7 @@ def close(
     by: ByOpt = None,
 ) -> None:
     """核验后销号；事项须先申请办结。"""
-    from ledger import services
+    from ledger.services import services
 
     task = services.close(_env(ledger, by=by, future=future), task_id, verified_by, method, note, on)
     _out(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
@@ -412,7 +419,7 @@ def reopen(
     by: ByOpt = None,
 ) -> None:
     """把待核验或已销号的事项退回责任单位重办（退办）。"""
-    from ledger import services
+    from ledger.services import services
 
     task = services.reopen(_env(ledger, by=by), task_id, reason)
     _out(f"{task.id} 已退回重办")
@@ -426,7 +433,7 @@ def cancel(
     by: ByOpt = None,
 ) -> None:
     """撤销事项（可写多个编号，一次提交）；文件保留，历史可查。"""
-    from ledger import services
+    from ledger.services import services
 
     for task in services.cancel(_env(ledger, by=by), task_ids, reason):
         _out(f"{task.id} 已撤销")
@@ -449,7 +456,7 @@ def edit(
     by: ByOpt = None,
 ) -> None:
     """更正事项的名称、单位、领导、责任人、标签、上级事项或文号；一次提交，记下原值、新值和原因。"""
-    from ledger import editing
+    from ledger.services import editing
 
     changes = editing.Changes(title, lead_unit, unit, leader, contact, tag, parent, ref, new_unit)
     task, changed = editing.edit(_env(ledger, by=by), task_id, changes, reason)
@@ -465,18 +472,18 @@ def check(
     ledger: LedgerOpt = None,
 ) -> None:
     """校验全部事项文件（格式、编号、状态、日期先后）；无问题时不输出，有问题逐条列出并以 1 退出。"""
-    from ledger.render import rebuild_progress
+    from ledger.formats.render import rebuild_progress
 
     env = _env(ledger)
     led = env.ledger()
     if staged:
-        from ledger.hooks import REFUSED, staged_problems
+        from ledger.files.hooks import REFUSED, staged_problems
 
         problems = staged_problems(led.root)
         if problems:
             print(REFUSED, file=sys.stderr)
     else:
-        from ledger.safety import ledger_problems
+        from ledger.services.safety import ledger_problems
 
         problems = ledger_problems(led, strict, rebuild_progress())
     for p in problems:
@@ -527,9 +534,9 @@ def calendar(
     """
     import re
 
-    from ledger import services
-    from ledger.render import month_grid
-    from ledger.workdays import parse_date
+    from ledger.domain.workdays import parse_date
+    from ledger.formats.render import month_grid
+    from ledger.services import services
 
     env = _env(ledger, by=by)
     if recompute:
@@ -564,8 +571,8 @@ def calendar_notice(
     by: ByOpt = None,
 ) -> None:
     """读取《国务院办公厅关于YYYY年部分节假日安排的通知》：显示全年日历、各节日天数和未能识别的句子。"""
-    from ledger import calendar_notice as cn
-    from ledger.notice_view import notice_view
+    from ledger.formats.notice_view import notice_view
+    from ledger.services import calendar_notice as cn
 
     notice = cn.load(source)
     env = _env(ledger, by=by)
@@ -588,9 +595,9 @@ def rules_(ledger: LedgerOpt = None) -> None:
     """列出任务来源及其默认时限规则（台账的 taizhang.yaml 可覆盖或新增）。"""
     from rich.table import Table
 
-    from ledger import services
-    from ledger.rules import DEFAULT_RULES
-    from ledger.workdays import parse_span
+    from ledger.domain.rules import DEFAULT_RULES
+    from ledger.domain.workdays import parse_span
+    from ledger.services import services
 
     try:
         kinds = services.source_rules(_env(ledger)).values()
@@ -634,28 +641,27 @@ OutOpt = Annotated[Optional[str], typer.Option("-o", "--output", help="写入文
 def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str, env) -> None:
     from pathlib import Path
 
-    from ledger.render import dumps
+    from ledger.formats.render import dumps
 
     if fmt == ReportFmt.json:
         text = dumps(rep.as_json())
     elif fmt == ReportFmt.xlsx:
-        from ledger import xlsx
-        from ledger.render import task_json
-
-        from ledger.services import report_file
+        from ledger.formats import xlsx
+        from ledger.formats.render import task_json
+        from ledger.services.services import report_file
 
         path = report_file(env, output, default_name)
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
         _out(f"已生成：{path}")
         return
     elif fmt in (ReportFmt.docx, ReportFmt.pdf):
-        from ledger import documents
-        from ledger.services import report_file
+        from ledger.services import documents
+        from ledger.services.services import report_file
 
         _out(f"已生成：{documents.write_report(env, rep, report_file(env, output, default_name), '.' + fmt.value)}")
         return
     else:
-        from ledger.bulletin import to_markdown, to_rich
+        from ledger.formats.bulletin import to_markdown, to_rich
 
         if output is None and sys.stdout.isatty():
             _print(to_rich(rep))
@@ -678,7 +684,7 @@ def report_monthly(
     ledger: LedgerOpt = None,
 ) -> None:
     """月度督查通报：总体情况、各单位按期办结率、逾期清单、延期事项、单位排名。"""
-    from ledger import history
+    from ledger.services import history
 
     env = _env(ledger, as_of)
     rep = history.build(env, "monthly", month=month, as_of_given=as_of is not None, ranking=not no_ranking)
@@ -694,7 +700,7 @@ def report_weekly(
     ledger: LedgerOpt = None,
 ) -> None:
     """本周（周一至周日）督查周报；--as-of 指定哪一周。"""
-    from ledger import history
+    from ledger.services import history
 
     env = _env(ledger, as_of)
     rep = history.build(env, "weekly", ranking=not no_ranking)
@@ -711,7 +717,7 @@ def report_unit(
     ledger: LedgerOpt = None,
 ) -> None:
     """一个单位承办的事项及其办理记录（按期、逾期、催办、延期）。"""
-    from ledger import history
+    from ledger.services import history
 
     env = _env(ledger, as_of)
     rep = history.build(env, "unit", unit=unit, since=since, ranking=False)
@@ -753,8 +759,8 @@ def export(
     """导出事项到 Excel、CSV 或 JSON（筛选条件同 list）；导出的表格可再用 import 导入。"""
     from pathlib import Path
 
-    from ledger import services
-    from ledger.render import dumps, task_json
+    from ledger.formats.render import dumps, task_json
+    from ledger.services import services
 
     env = _env(ledger, as_of)
     items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before,
@@ -762,7 +768,7 @@ def export(
     items.sort(key=lambda a: a.task.id)
     rows = [task_json(a) for a in items]
     if fmt == ExportFmt.xlsx:
-        from ledger import xlsx
+        from ledger.formats import xlsx
 
         path = Path(output or f"台账导出-{env.today}.xlsx")
         xlsx.write_tasks(rows, path)
@@ -774,7 +780,7 @@ def export(
         import csv
         import io
 
-        from ledger import cells, xlsx
+        from ledger.formats import cells, xlsx
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
@@ -804,8 +810,8 @@ def import_(
     """导入现有的 Excel/CSV 台账（各工作表）：自动识别表头、中文日期、状态和进展，全部校验通过后一次提交。"""
     from pathlib import Path
 
-    from ledger import importer, importreport
-    from ledger.workdays import parse_date
+    from ledger.domain.workdays import parse_date
+    from ledger.services import importer, importreport
 
     env = _env(ledger, by=by)
     path = Path(file)
@@ -847,7 +853,7 @@ def _progress_bar(what: str):
             return
         from rich.progress import Progress
 
-        with Progress(console=__import__("ledger.render", fromlist=["console"]).console(stderr=True),
+        with Progress(console=__import__("ledger.formats.render", fromlist=["console"]).console(stderr=True),
                       transient=True) as prog:
             task = prog.add_task(what, total=None)
 
@@ -862,8 +868,8 @@ def _progress_bar(what: str):
 
 # -- workflow (issue 3) -------------------------------------------------------------
 def _emit_tree(items: list, fmt: Fmt) -> None:
-    from ledger.render import dumps, light_text, task_json
-    from ledger.workflow import tree_order
+    from ledger.formats.render import dumps, light_text, task_json
+    from ledger.services.workflow import tree_order
 
     ordered = tree_order(items)
     if fmt != Fmt.table:
@@ -874,7 +880,7 @@ def _emit_tree(items: list, fmt: Fmt) -> None:
     table = Table(title=f"任务分解（{len(items)} 项）", header_style="bold")
     for c in ("编号", "预警", "事项", "牵头单位", "时限", "状态"):
         table.add_column(c, no_wrap=c != "事项")
-    from ledger.model import STATUS_LABELS
+    from ledger.domain.model import STATUS_LABELS
 
     for depth, a in ordered:
         t = a.task
@@ -893,7 +899,7 @@ def suspend(
     by: ByOpt = None,
 ) -> None:
     """暂缓执行：暂缓期间不计逾期，恢复时按暂缓的工作日数顺延时限。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.suspend(_env(ledger, by=by, future=future), task_id, reason, on)
     _out(f"{task.id} 已暂缓")
@@ -911,7 +917,7 @@ def resume(
     by: ByOpt = None,
 ) -> None:
     """恢复办理暂缓的事项：时限顺延暂缓的工作日数，或用 --to 重新确定。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.resume(_env(ledger, by=by, future=future), task_id, to, on, note)
     _out(f"{task.id} 已恢复办理，时限 {task.due}")
@@ -927,7 +933,7 @@ def report_difficulty(
     by: ByOpt = None,
 ) -> None:
     """责任单位反馈决定难以执行（应在决定后 5 个工作日内）；督查室须在 3 个工作日内答复。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.report_difficulty(_env(ledger, by=by, future=future), task_id, text, on)
     d = task.difficulties[-1]
@@ -947,8 +953,8 @@ def answer(
     by: ByOpt = None,
 ) -> None:
     """答复难以执行的反馈：继续执行、暂缓执行（事项转为暂缓）或按新的办法执行。"""
-    from ledger import workflow
-    from ledger.model import DIFFICULTY_ANSWERS
+    from ledger.domain.model import DIFFICULTY_ANSWERS
+    from ledger.services import workflow
 
     task = workflow.answer(_env(ledger, by=by, future=future), task_id, decision, note, on, to)
     _out(f"已答复 {task.id}：{DIFFICULTY_ANSWERS[decision]}")
@@ -966,7 +972,7 @@ def milestone_add(
     by: ByOpt = None,
 ) -> None:
     """给事项增加一个时间节点；节点过期未完成时亮黄灯。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.milestone_add(_env(ledger, by=by), task_id, spec)
     _out(f"已为 {task.id} 增加时间节点（共 {len(task.milestones)} 个）")
@@ -982,7 +988,7 @@ def milestone_done(
     by: ByOpt = None,
 ) -> None:
     """登记第 N 个时间节点已完成。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.milestone_done(_env(ledger, by=by, future=future), task_id, n, on)
     _out(f"{task.id} 第 {n} 个时间节点已完成")
@@ -1000,8 +1006,8 @@ def escalate(
     by: ByOpt = None,
 ) -> None:
     """记录一次协调及其层级；两次协调仍未解决时，show 和 check --strict 提示须书面上报。"""
-    from ledger import workflow
-    from ledger.rules import written_report_due
+    from ledger.domain.rules import written_report_due
+    from ledger.services import workflow
 
     task = workflow.escalate(_env(ledger, by=by, future=future), task_id, to, note, resolved, on)
     _out(f"已记录 {task.id} 的协调（共 {len(task.coordinations)} 次）")
@@ -1020,7 +1026,7 @@ def notice(
     by: ByOpt = None,
 ) -> None:
     """下达督查通知书（统一编号，如 督通〔2026〕1号），责令限期整改。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     task = workflow.notice(_env(ledger, as_of, by), task_id, due, within, note)
     n = task.notices[-1]
@@ -1039,7 +1045,7 @@ def print_(
 
     版式可由台账的 templates/print.docx 覆盖，文字可由 templates/print_KIND.txt 覆盖。
     """
-    from ledger import documents
+    from ledger.services import documents
 
     _out(f"已生成：{documents.print_task(_env(ledger), task_id, kind, output, number)}")
 
@@ -1055,7 +1061,7 @@ def interview(
     by: ByOpt = None,
 ) -> None:
     """记录约谈；同一人一年内被约谈两次的，check --strict 提示通报批评。"""
-    from ledger import workflow
+    from ledger.services import workflow
 
     env = _env(ledger, by=by, future=future)
     task = workflow.interview(env, task_id, person, note, on)
@@ -1073,8 +1079,8 @@ def due_reports(
     ledger: LedgerOpt = None,
 ) -> None:
     """列出当前应报未报的进展（按 add --report 的周期）：应报为黄灯，超期未报为红灯。"""
-    from ledger import workflow
-    from ledger.render import dumps
+    from ledger.formats.render import dumps
+    from ledger.services import workflow
 
     items = workflow.due_reports(_env(ledger, as_of))
     rows = [{"id": r.task.id, "title": r.task.title, "lead_unit": r.task.lead_unit, "report_cycle": r.task.report_cycle,
@@ -1084,7 +1090,7 @@ def due_reports(
         _out(dumps(rows))
         return
     if fmt == Fmt.csv:
-        from ledger.render import csv_text
+        from ledger.formats.render import csv_text
 
         _out(csv_text(rows, ("id", "title", "lead_unit", "report_cycle", "period_after", "due", "state")))
         return
@@ -1103,7 +1109,7 @@ def due_reports(
 def _log_rows(entries) -> "object":
     from rich.table import Table
 
-    from ledger.audit import diff_text, field_diff
+    from ledger.domain.audit import diff_text, field_diff
 
     table = Table(title=f"变更记录（{len(entries)} 次提交）", header_style="bold")
     for c in ("时间", "经办人", "动作", "变更", "字段（原 → 新）", "提交"):
@@ -1128,9 +1134,9 @@ def log(
     ledger: LedgerOpt = None,
 ) -> None:
     """从 git 历史读出变更：谁、何时、做了什么、哪些字段从什么改成什么。给出编号则只看该事项。"""
-    from ledger import services, trail
-    from ledger.audit import entry_json
-    from ledger.render import dumps, log_json, log_table
+    from ledger.domain.audit import entry_json
+    from ledger.formats.render import dumps, log_json, log_table
+    from ledger.services import services, trail
 
     env = _env(ledger)
     if task_id and not any((since, until, by, unit, action)):
@@ -1158,9 +1164,9 @@ def review(
     """督查室负责人的变更摘要：新交办、销号、延期、转红灯、催办，以及未经 taizhang 的手工修改，各列经办人和时间。"""
     from rich.table import Table
 
-    from ledger import trail
-    from ledger.audit import REVIEW_KINDS
-    from ledger.render import dumps
+    from ledger.domain.audit import REVIEW_KINDS
+    from ledger.formats.render import dumps
+    from ledger.services import trail
 
     digest = trail.review(_env(ledger, as_of), since, until)
     if fmt == ShowFmt.json:
@@ -1184,8 +1190,8 @@ def audit(
     ledger: LedgerOpt = None,
 ) -> None:
     """审计 git 历史本身：删除事项文件、已销号事项未经退回被改、倒签日期、手工修改、历史改写、未签名提交；有问题以 1 退出。"""
-    from ledger import trail
-    from ledger.render import dumps
+    from ledger.formats.render import dumps
+    from ledger.services import trail
 
     found = trail.run_audit(_env(ledger), strict, anchor)
     if fmt == ShowFmt.json:
@@ -1201,7 +1207,7 @@ def audit(
 @app.command()
 def undo(ledger: LedgerOpt = None, by: ByOpt = None) -> None:
     """撤回本人最近一次 taizhang 变更（git revert，历史中两次提交都保留）；之后有别的提交改过同一文件时拒绝。"""
-    from ledger import trail
+    from ledger.services import trail
 
     sha, subject = trail.undo(_env(ledger, by=by))
     _out(f"已撤回：{subject}（{sha[:8]}）")
@@ -1216,7 +1222,7 @@ def sync(
 ) -> None:
     """与服务器上的台账同步：取回、把本地提交接在远程提交之后（离线时编号撞车的新事项改号）、推送。
     双方把同一字段改成不同的值时停下并恢复原状，以 1 退出。"""
-    from ledger import sync as sync_service
+    from ledger.services import sync as sync_service
 
     res = sync_service.sync(_env(ledger, by=by), remote, push=not no_push)
     for old, new in res.renumbered.items():
@@ -1241,7 +1247,7 @@ def clone(
     email: Annotated[Optional[str], typer.Option("--email", help="你的邮箱（默认取 git 的全局 user.email）", metavar="EMAIL")] = None,
 ) -> None:
     """加入督查室的共用台账：克隆服务器上的台账、检出台账分支（不论服务器默认分支是什么）、装好校验钩子和合并驱动。"""
-    from ledger import remote
+    from ledger.files import remote
 
     res = remote.clone(url, dest, name, email, warn=lambda m: print(m, file=sys.stderr))
     _out(f"已克隆台账：{res.root}（{res.url} 的 {res.branch} 分支，{res.tasks} 项事项；经办人 {res.clerk}）")
@@ -1257,7 +1263,7 @@ def setup(ledger: LedgerOpt = None) -> None:
     init、clone 和克隆后的第一次修改会自动做；只读的命令（list、show、report……）从不改动 .git。
     用 git clone 直接克隆、或钩子被删改后，可运行本命令重新装好。
     """
-    from ledger.hooks import ensure_setup
+    from ledger.files.hooks import ensure_setup
 
     env = _env(ledger)
     root = env.ledger().root
@@ -1275,7 +1281,7 @@ def guard_install(
     bare: Annotated[str, typer.Argument(help="服务器上台账的裸仓库目录", metavar="BARE_REPO")],
 ) -> None:
     """在服务器的裸仓库里装上 pre-receive 钩子：改写历史、删除事项、校验不通过、操作与改动不符、越权的推送一律拒绝。"""
-    from ledger import guard
+    from ledger.services import guard
 
     hook = guard.install(bare)
     _out(f"已安装服务器端校验钩子：{hook}")
@@ -1284,7 +1290,7 @@ def guard_install(
 @guard_app.command("pre-receive")
 def guard_pre_receive() -> None:
     """钩子运行的命令：从标准输入读 git 的“旧提交 新提交 引用名”行，有问题就拒绝整次推送（以 1 退出）。"""
-    from ledger import guard
+    from ledger.services import guard
 
     code = guard.hook_main()
     if code:
@@ -1301,9 +1307,9 @@ def merge_driver(
     """git 合并驱动（由 taizhang 自动登记）：合并同一事项文件的两方修改。"""
     from pathlib import Path
 
-    from ledger import codec
-    from ledger.store import atomic_write
-    from ledger.sync import MergeConflict, merge_files
+    from ledger.files import codec
+    from ledger.files.store import atomic_write
+    from ledger.services.sync import MergeConflict, merge_files
 
     task_id = Path(path).stem if path else ""
     try:
@@ -1329,7 +1335,7 @@ def collect_out(
     by: ByOpt = None,
 ) -> None:
     """每个单位一份报送表（如 2026-11_市住建局.xlsx）：列出该单位牵头或配合的在办事项，留出填报列；本轮记入 rounds/，一次提交。"""
-    from ledger import collect_out as out
+    from ledger.services import collect_out as out
 
     round_, books = out.collect_out(_env(ledger, as_of, by), unit or [], output)
     for b in books:
@@ -1346,7 +1352,7 @@ def collect_in(
     by: ByOpt = None,
 ) -> None:
     """收回报送表：先逐行校验全部文件，都没有问题才记录进展、申请办结和延期申请，每份表一次提交。"""
-    from ledger import collect_in as cin
+    from ledger.services import collect_in as cin
 
     result = cin.receive(_env(ledger, by=by), files, on, limit)
     for p in result.problems:
@@ -1367,14 +1373,14 @@ def collect_status(
     ledger: LedgerOpt = None,
 ) -> None:
     """本轮报送情况：哪些单位已报、哪些应报未报、报回的表中哪些事项未填。"""
-    from ledger import rounds
-    from ledger.render import dumps
+    from ledger.formats.render import dumps
+    from ledger.services import rounds
 
     st = rounds.status(_env(ledger), round_)
     if fmt == TextFmt.json:
         _out(dumps(st.as_json()))
         return
-    from ledger.render import round_table
+    from ledger.formats.render import round_table
 
     _print(round_table(st))
     missing = [u.unit for u in st.missing]
@@ -1393,7 +1399,7 @@ def request_extension(
     by: ByOpt = None,
 ) -> None:
     """责任单位申请延期：记为待批准的申请，时限不变；督查室用 taizhang extend 批准。"""
-    from ledger import requests
+    from ledger.services import requests
 
     task = requests.request_extension(_env(ledger, by=by), task_id, to, reason, on)
     r = task.extension_requests[-1]
@@ -1522,7 +1528,7 @@ def _invoke(argv: list[str] | None) -> int:
 def _closed_stdout(e: SystemExit) -> int:
     """Click's answer to EPIPE is exit 1; a command that committed has succeeded whatever became of its output
     (a script that saw 1 would retry and issue a second numbered notice)."""
-    from ledger.store import WRITE_CUT
+    from ledger.files.store import WRITE_CUT
 
     if WRITE_CUT:
         print("错误：输出被关闭，命令未完成，台账未改变；请重新运行", file=sys.stderr)

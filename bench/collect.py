@@ -26,7 +26,7 @@ import gen  # noqa: E402
 from collectkit import fill  # noqa: E402
 from run import measure, taizhang_cmd  # noqa: E402
 
-from ledger.collect_out import MAIN_SHEET  # noqa: E402
+from ledger.services.collect_out import MAIN_SHEET  # noqa: E402
 
 
 def _reset(root: Path, sha: str) -> None:

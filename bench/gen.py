@@ -8,11 +8,21 @@ import random
 import subprocess
 from pathlib import Path
 
-from ledger import codec
-from ledger.model import DeadlineChange, DoneReport, Event, Milestone, Progress, Task, Urge, Verification, format_id
-from ledger.rules import DEFAULT_RULES
-from ledger.store import DEFAULT_CONFIG
-from ledger.workdays import Calendar, parse_span
+from ledger.domain.model import (
+    DeadlineChange,
+    DoneReport,
+    Event,
+    Milestone,
+    Progress,
+    Task,
+    Urge,
+    Verification,
+    format_id,
+)
+from ledger.domain.rules import DEFAULT_RULES
+from ledger.domain.workdays import Calendar, parse_span
+from ledger.files import codec
+from ledger.files.store import DEFAULT_CONFIG
 
 UNITS = [
     "市发展改革委", "市教育局", "市科技局", "市工业和信息化局", "市公安局", "市民政局", "市司法局", "市财政局",

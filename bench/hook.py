@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 import gen  # noqa: E402
-from ledger.hooks import ensure_setup  # noqa: E402
+
+from ledger.files.hooks import ensure_setup  # noqa: E402
 
 
 def children_cpu() -> float:

@@ -10,10 +10,10 @@ Every figure is the wall time of the installed `taizhang` as a whole process, me
 from __future__ import annotations
 
 import argparse
-import random
 import datetime as dt
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -27,9 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench")]
 
 import gen  # noqa: E402
-from ledger import codec  # noqa: E402
-from ledger.model import Progress  # noqa: E402
 from run import taizhang_cmd  # noqa: E402
+
+from ledger.domain.model import Progress  # noqa: E402
+from ledger.files import codec  # noqa: E402
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:

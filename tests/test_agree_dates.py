@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ledger.errors import UsageError
-from ledger.relday import parse_day
+from ledger.domain.errors import UsageError
+from ledger.domain.relday import parse_day
 
 # As after a sync's rebase: git's committer date is not the day the change was recorded.
 LATER = {"GIT_COMMITTER_DATE": "2026-12-25T10:00:00+08:00"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ledger.codec import load_yaml
+from ledger.files.codec import load_yaml
 
 
 def _reopened(run, h):

@@ -9,8 +9,8 @@ import subprocess
 
 from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
 
-from ledger import codec
-from ledger.model import Task
+from ledger.domain.model import Task
+from ledger.files import codec
 
 LINE = re.compile(r"^tasks/\d{4}/\d{4}-\d{4}\.yaml:\d+: .+$")
 

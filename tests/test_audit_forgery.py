@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from clerkkit import Clerk, clerk  # noqa: F401  (fixture)
 
-from ledger import codec, trail
-from ledger.actions import RULES, action_problems, undo_problems
-from ledger.context import Env
+from ledger.domain.actions import RULES, action_problems, undo_problems
+from ledger.files import codec
+from ledger.services import trail
+from ledger.services.context import Env
 
 
 def _every_command(run, h, ledger: Path, tmp_path: Path) -> None:

@@ -11,14 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import gen  # the benchmark's generator of realistic ledgers (bench/ is on pytest's pythonpath)
 import pytest
 
-from ledger import codec
-from ledger.cache import CACHE_VERSION, RACY_NS
-from ledger.model import Task
-from ledger.store import Ledger, parse_task
-
-import gen  # the benchmark's generator of realistic ledgers (bench/ is on pytest's pythonpath)
+from ledger.domain.model import Task
+from ledger.files import codec
+from ledger.files.cache import CACHE_VERSION, RACY_NS
+from ledger.files.store import Ledger, parse_task
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.store import Ledger
+from ledger.files.store import Ledger
 
 NOTICES = Path(__file__).parent / "data" / "notices"
 # Test data in the notice's official form. 2027's real notice is not published yet: these

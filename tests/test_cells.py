@@ -8,7 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ledger import cells
+from ledger.formats import cells
 
 TITLE = '=HYPERLINK("http://x.example","点我")'
 LEAD = "@市住建局"

@@ -10,18 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.codec import (
-    MAX_FILE_BYTES,
-    TASK_KEYS,
-    FormatError,
-    bad_char,
-    load_yaml,
-    task_from_bytes,
-    task_from_plain,
-    task_to_plain,
-    task_to_yaml,
-)
-from ledger.model import (
+from ledger.domain.model import (
     STATUSES,
     DeadlineChange,
     DoneReport,
@@ -31,6 +20,17 @@ from ledger.model import (
     Task,
     Urge,
     Verification,
+)
+from ledger.files.codec import (
+    MAX_FILE_BYTES,
+    TASK_KEYS,
+    FormatError,
+    bad_char,
+    load_yaml,
+    task_from_bytes,
+    task_from_plain,
+    task_to_plain,
+    task_to_yaml,
 )
 
 D = dt.date.fromisoformat

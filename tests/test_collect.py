@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from collectkit import MAIN, columns, fill, row_of
 
-from ledger import rounds
+from ledger.services import rounds
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ledger import codec
-from ledger.actions import RULES
+from ledger.domain.actions import RULES
+from ledger.files import codec
 
 
 def _task(root, tid: str) -> dict:

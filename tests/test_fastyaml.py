@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_codec import TRICKY, tasks
 
-from ledger import codec, fastyaml
-from ledger.codec import FormatError, load_yaml, task_from_bytes, task_to_yaml
-from ledger.model import SCHEMA_VERSION, Task
-from ledger.store import parse_task
+from ledger.domain.model import SCHEMA_VERSION, Task
+from ledger.files import codec, fastyaml
+from ledger.files.codec import FormatError, load_yaml, task_from_bytes, task_to_yaml
+from ledger.files.store import parse_task
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "ledger" / "tasks"
 

@@ -13,8 +13,9 @@ import sheetkit
 from openpyxl import Workbook, load_workbook
 
 import cli
-from ledger import phrases, tabular
-from ledger.store import Ledger
+from ledger.domain import phrases
+from ledger.files.store import Ledger
+from ledger.formats import tabular
 
 D = dt.date
 
@@ -38,7 +39,7 @@ def commits(root) -> int:
 
 def tasks(root) -> dict:
     led = Ledger(root)
-    from ledger import codec
+    from ledger.files import codec
 
     return {rel.split("/")[-1][:-5]: codec.task_from_plain(v) for rel, v in led.load_all().items()}
 

@@ -9,8 +9,10 @@ import pytest
 import sheetkit
 from openpyxl import Workbook
 
-from ledger import codec, phrases, tabular
-from ledger.store import Ledger
+from ledger.domain import phrases
+from ledger.files import codec
+from ledger.files.store import Ledger
+from ledger.formats import tabular
 
 D = dt.date
 # The city sheet's size here; bench/imports.py builds the full 10,000 rows.

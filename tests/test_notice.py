@@ -10,9 +10,9 @@ import pytest
 from chinese_calendar.constants import holidays as CC_HOLIDAYS
 from chinese_calendar.constants import workdays as CC_WORKDAYS
 
-from ledger.errors import UsageError
-from ledger.notice import NoticeError, parse
-from ledger.workdays import Calendar
+from ledger.domain.errors import UsageError
+from ledger.domain.notice import NoticeError, parse
+from ledger.domain.workdays import Calendar
 
 NOTICES = Path(__file__).parent / "data" / "notices"
 YEARS = range(2020, 2027)

@@ -9,10 +9,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import console_script
 
 import cli
-from conftest import console_script
-from ledger.store import Ledger
+from ledger.files.store import Ledger
 
 D = dt.date
 

@@ -8,9 +8,18 @@ import datetime as dt
 import chinese_calendar
 import pytest
 
-from ledger.errors import TransitionError, UsageError
-from ledger.model import DeadlineChange, DoneReport, Event, Milestone, Progress, Task, Urge, Verification
-from ledger.rules import (
+from ledger.domain.errors import TransitionError, UsageError
+from ledger.domain.model import (
+    DeadlineChange,
+    DoneReport,
+    Event,
+    Milestone,
+    Progress,
+    Task,
+    Urge,
+    Verification,
+)
+from ledger.domain.rules import (
     DEFAULT_RULES,
     add_progress,
     cancel,
@@ -26,7 +35,7 @@ from ledger.rules import (
     urge,
     workdays_left,
 )
-from ledger.workdays import Calendar, Due, parse_span
+from ledger.domain.workdays import Calendar, Due, parse_span
 
 D = dt.date.fromisoformat
 ONE = dt.timedelta(days=1)
@@ -332,7 +341,7 @@ def test_source_rules_reproduce_the_deadline_table(source, units, event, span, d
         between = [D(event) + ONE * i for i in range(1, (D(due) - D(event)).days + 1)]
         assert sum(map(chinese_calendar.is_workday, between)) == n
     else:
-        from ledger.workdays import add_natural
+        from ledger.domain.workdays import add_natural
 
         natural = add_natural(D(event), parse_span(span))
         skipped = [natural + ONE * i for i in range((D(due) - natural).days)]

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
 import pytest
-
 from conftest import console_script
 
 webdriver = pytest.importorskip("selenium.webdriver")

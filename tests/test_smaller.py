@@ -65,7 +65,7 @@ def test_the_bulletins_sign_off_is_dated_the_day_it_is_issued(ledger, run, h, tm
 
     from docx import Document
 
-    from ledger.gbt9704 import chinese_date
+    from ledger.formats.gbt9704 import chinese_date
 
     run("add", "甲", "--lead-unit", "市住建局", "--on", "2026-10-12", "--within", "10wd", today="2026-10-12")
     out = tmp_path / "通报.docx"

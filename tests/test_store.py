@@ -275,7 +275,7 @@ def test_a_detached_head_is_refused_so_no_commit_is_lost(ledger, refuse, run, h)
 
 def test_plumbing_commit_stores_what_git_commit_would(ledger, run, h):
     """Commits go through update-index/write-tree/commit-tree/update-ref: same message, clean tree, sound repo."""
-    from ledger.store import _clean_message
+    from ledger.files.store import _clean_message
 
     raw = "  \n交办 某事项  \n\n\n\n正文一行\t\n\nTaizhang-Action: add\n\n\n"
     cleaned = subprocess.run(["git", "stripspace"], input=raw, capture_output=True, text=True, check=True).stdout

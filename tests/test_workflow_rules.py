@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from workflow_fixtures import add, commit_count, git
 
-
 # (source, event day, extra options, feedback deadline, 交办单 deadline or None)
 # 2026: 春节 02-15..02-23 with make-up Sat 02-14 and 02-28; 中秋 09-25;
 # 国庆 10-01..10-07 with make-up Sun 09-20 and Sat 10-10.

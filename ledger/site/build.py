@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from ..context import Env
-from ..errors import UsageError
-from ..report import overall_rate, rate_text
+from ..domain.errors import UsageError
+from ..domain.report import overall_rate, rate_text
+from ..services.context import Env
 from . import data as sitedata
 from . import pages, svg
 from .assets import CSS

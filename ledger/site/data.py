@@ -8,12 +8,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from .. import codec, history, report, rules, services, store, trail
-from ..actions import ACTION_LABELS
-from ..audit import diff_text, field_diff
-from ..context import Env
-from ..model import STATUS_LABELS
-from ..render import task_json
+from ..domain import report, rules
+from ..domain.actions import ACTION_LABELS
+from ..domain.audit import diff_text, field_diff
+from ..domain.model import STATUS_LABELS
+from ..files import codec, store
+from ..formats.render import task_json
+from ..services import history, services, trail
+from ..services.context import Env
 from . import gitlog
 from .public import is_public, public_marks, public_task, scrub
 

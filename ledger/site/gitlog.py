@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import store
+from ..files import store
 
 SEP, START = "\x1f", "\x1e"
 

@@ -6,8 +6,8 @@ import hashlib
 import json
 from typing import Any, Iterable
 
-from ..model import LIGHT_LABELS
-from ..report import TOTAL_LABELS
+from ..domain.model import LIGHT_LABELS
+from ..domain.report import TOTAL_LABELS
 from .assets import SEARCH_JS
 from .labels import FIELD_LABELS, RECORD_LABELS, UNIT_COLUMNS, value_text
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import LedgerError
-from ..model import Task
+from ..domain.errors import LedgerError
+from ..domain.model import Task
 
 DEFAULT_PUBLIC = ("民生实事",)
 

@@ -1,0 +1,492 @@
+"""Task files ⇄ Task: a strict YAML reader and a canonical, diff-friendly writer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import MISSING, fields, replace
+from typing import Any
+
+from ..domain.model import (
+    READ_VERSIONS,
+    SCHEMA_VERSION,
+    STATUS_LABELS,
+    Coordination,
+    DeadlineChange,
+    Difficulty,
+    DoneReport,
+    Event,
+    ExtensionRequest,
+    Interview,
+    Milestone,
+    Notice,
+    Progress,
+    Returned,
+    Task,
+    Urge,
+    Verification,
+)
+from ..domain.workdays import MAX_YEAR, MIN_YEAR
+
+MAX_FILE_BYTES = 256 * 1024
+
+# The fixed order of a task file's keys: identity, assignment, deadline, then records.
+TASK_KEYS = (
+    "schema_version", "id", "title", "description", "status",
+    "source", "ref", "parent", "lead_unit", "units", "leader", "contact",
+    "assigned_on", "assigned_on_unknown", "registered_on", "assign_due", "deadline_rule", "deadline_basis", "due", "due_provisional",
+    "report_cycle",
+    "milestones", "tags", "progress", "done", "verification", "returned",
+    "deadline_changes", "extension_requests", "urges", "events", "difficulties",
+    "coordinations", "notices", "interviews",
+)
+_RECORDS = {
+    "milestones": Milestone,
+    "progress": Progress,
+    "done": DoneReport,
+    "verification": Verification,
+    "returned": Returned,
+    "deadline_changes": DeadlineChange,
+    "extension_requests": ExtensionRequest,
+    "urges": Urge,
+    "events": Event,
+    "difficulties": Difficulty,
+    "coordinations": Coordination,
+    "notices": Notice,
+    "interviews": Interview,
+}
+_NULL_DATE_KEYS = {"done_on", "requested_due", "report_due", "answer_due", "answered_on", "verified_on"}
+_DATE_KEYS = {"on", "due", "old_due", "new_due", "fix_due", "reopened_on"} | _NULL_DATE_KEYS
+_BOOL_KEYS = {"late", "resolved"}
+_INT_KEYS = {"percent"}
+_REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
+_TOP_DATE_KEYS = ("assigned_on", "registered_on", "assign_due", "due")
+_SINGLE_RECORDS = ("done", "verification")
+
+# Characters that YAML or terminals treat specially and that no clerk types on purpose;
+# U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+class FormatError(Exception):
+    """A task file that cannot be read: the message names what is wrong, line is 1-based."""
+
+    def __init__(self, message: str, line: int = 1, key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.key = key  # the top-level key at fault, when the message does not start with it
+
+
+def bad_char(text: str) -> str | None:
+    """The first control character in text, as U+XXXX, or None."""
+    m = _BAD_CHARS.search(text)
+    return f"U+{ord(m.group()):04X}" if m else None
+
+
+# -- reading ------------------------------------------------------------------
+_yaml = None
+
+
+def _loader():
+    """A pure-Python safe loader that refuses tags, anchors and aliases (built once)."""
+    global _yaml
+    if _yaml is None:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.composer import Composer
+        from ruamel.yaml.constructor import SafeConstructor
+        from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+
+        class StrictComposer(Composer):
+            def compose_node(self, parent, index):
+                event = self.parser.peek_event()
+                line = event.start_mark.line + 1
+                if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
+                    raise FormatError("不允许使用 YAML 锚点或别名（& / *）", line)
+                tag = getattr(event, "tag", None)
+                if isinstance(event, (ScalarEvent, CollectionStartEvent)) and tag not in (None, "!"):
+                    raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
+                return super().compose_node(parent, index)
+
+        class StrictConstructor(SafeConstructor):
+            def construct_yaml_timestamp(self, node, values=None):
+                # ruamel lets date(2026, 2, 30)'s ValueError escape; make it a located FormatError.
+                try:
+                    return super().construct_yaml_timestamp(node, values)
+                except ValueError:
+                    raise FormatError(f"不是存在的日期：{node.value}", node.start_mark.line + 1) from None
+
+        StrictConstructor.add_constructor(
+            "tag:yaml.org,2002:timestamp", StrictConstructor.construct_yaml_timestamp
+        )
+
+        y = YAML(typ="safe", pure=True)
+        y.Composer = StrictComposer
+        y.Constructor = StrictConstructor
+        y.allow_duplicate_keys = False
+        _yaml = y
+    return _yaml
+
+
+def load_yaml(data: bytes) -> Any:
+    """Parse one YAML document under the ledger's rules, or raise FormatError."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"文件超过 {MAX_FILE_BYTES // 1024} KiB，拒绝读取")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise FormatError("文件以 BOM 开头，请另存为不带 BOM 的 UTF-8")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError("不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8", line) from None
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if "\r" in line:
+            raise FormatError("含有回车符（CRLF），请改为 LF 换行", lineno)
+        if line.startswith("%"):
+            raise FormatError("不允许 YAML 指令（如 %YAML 1.1）", lineno)
+        if line[: len(line) - len(line.lstrip(" \t"))].count("\t"):
+            raise FormatError("缩进里有制表符，请改用空格", lineno)
+        ch = bad_char(line.replace("\t", " "))
+        if ch:
+            raise FormatError(f"含有控制字符 {ch}", lineno)
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        value = _loader().load(text)
+    except FormatError:
+        raise
+    except RecursionError:  # 500 nested brackets in a 1 KB file: refused, like any other bad file
+        raise FormatError("嵌套层数过多，拒绝读取") from None
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = e.problem or str(e).splitlines()[0]
+        raise FormatError(f"YAML 语法错误：{problem}", line) from None
+    except YAMLError as e:
+        raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
+    _refuse_escaped_controls(value, text)
+    return value
+
+
+def visible_bad_char(text: str) -> str | None:
+    """A control character a decoded value may not hold: tab and newline are text, the rest are not."""
+    return bad_char(text.replace("\t", " ").replace("\n", " "))
+
+
+def printable(text: str) -> str:
+    """Text from git (a commit's author, subject, body) with its control characters shown as U+FFFD."""
+    return _BAD_CHARS.sub("\ufffd", text)
+
+
+def _refuse_escaped_controls(value: Any, text: str) -> None:
+    """The line check above sees the file's bytes; "\\u001b" written as an escape only shows decoded."""
+    stack = [(value, None)]
+    while stack:
+        item, top = stack.pop()
+        if isinstance(item, str):
+            ch = visible_bad_char(item)
+            if ch:
+                where = key_line(text, top) if top else 1
+                raise FormatError(f"{top + ' ' if top else ''}含有控制字符 {ch}（以转义写入）", where)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                key = top if top is not None or not isinstance(k, str) else k
+                stack.append((k, key))
+                stack.append((v, key))
+        elif isinstance(item, list):
+            stack.extend((v, top) for v in item)
+
+
+def key_line(text: str, key: str, default: int = 1) -> int:
+    """The line where a top-level key starts, for `file:line:` messages."""
+    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else default
+
+
+def _date(value: Any, key: str) -> dt.date:
+    day = _any_date(value, key)
+    # A hand-typed 9999-12-31 would crash every deadline computation (datetime's range).
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise FormatError(f"{key} 超出范围：{day}（年份须在 {MIN_YEAR} 到 {MAX_YEAR} 之间）")
+    return day
+
+
+def _any_date(value: Any, key: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        raise FormatError(f"{key} 应为日期 YYYY-MM-DD，不能带时间")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise FormatError(f"{key} 不是存在的日期：{value}") from None
+    raise FormatError(f"{key} 应为日期 YYYY-MM-DD，实际是 {value!r}")
+
+
+def _str(value: Any, key: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FormatError(f"{key} 应为文字，实际是 {value!r}（数字或 yes/no 等请加引号）")
+    ch = visible_bad_char(value)
+    if ch:  # a terminal would obey it when list, show or log print the value
+        raise FormatError(f"{key} 含有控制字符 {ch}")
+    return value
+
+
+def _record(cls, raw: Any, key: str):
+    if not isinstance(raw, dict):
+        raise FormatError(f"{key} 的每一项应为键值表")
+    known = {f.name: f for f in fields(cls)}
+    extra = set(raw) - set(known)
+    if extra:
+        raise FormatError(f"{key} 中有未知字段：{', '.join(sorted(map(str, extra)))}")
+    kwargs = {}
+    for name, value in raw.items():
+        if name in _DATE_KEYS:
+            kwargs[name] = None if value is None and name in _NULL_DATE_KEYS else _date(value, f"{key}.{name}")
+        elif name in _INT_KEYS:
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100):
+                raise FormatError(f"{key}.{name} 应为 0 到 100 的整数")
+            kwargs[name] = value
+        elif name in _BOOL_KEYS:
+            if not isinstance(value, bool):
+                raise FormatError(f"{key}.{name} 应为 true 或 false")
+            kwargs[name] = value
+        else:
+            kwargs[name] = _str(value, f"{key}.{name}")
+    try:
+        return cls(**kwargs)
+    except TypeError:
+        missing = [
+            n for n, f in known.items()
+            if n not in raw and f.default is MISSING and f.default_factory is MISSING
+        ]
+        raise FormatError(f"{key} 缺少字段：{', '.join(missing)}") from None
+
+
+def task_from_plain(raw: Any) -> Task:
+    """Build a Task from parsed YAML or a cached dict, checking types on the way."""
+    if not isinstance(raw, dict):
+        raise FormatError("任务文件应为一个键值表")
+    unknown = set(raw) - set(TASK_KEYS)
+    if unknown:
+        names = sorted(map(str, unknown))
+        raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
+    missing = [k for k in _REQUIRED if raw.get(k) in (None, "")]
+    if missing:
+        raise FormatError(f"缺少必填字段：{', '.join(missing)}", key=missing[0])
+    if raw["status"] not in STATUS_LABELS:  # every reader maps a status to its label: refuse here, once
+        raise FormatError(f"status 是未知状态“{raw['status']}”，可选：{'、'.join(STATUS_LABELS)}", key="status")
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int) or isinstance(version, bool) or version not in READ_VERSIONS:
+        raise FormatError(f"schema_version {version!r} 不是本版本 taizhang 能读的格式")
+    kw: dict[str, Any] = {"schema_version": version}
+    for key in TASK_KEYS[1:]:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if key in _RECORDS:
+            cls = _RECORDS[key]
+            if key in _SINGLE_RECORDS:
+                kw[key] = None if value is None else _record(cls, value, key)
+            else:
+                if value is None:
+                    value = []
+                if not isinstance(value, list):
+                    raise FormatError(f"{key} 应为列表")
+                kw[key] = [_record(cls, item, key) for item in value]
+        elif key in ("units", "tags"):
+            if value is None:
+                value = []
+            if not isinstance(value, list):
+                raise FormatError(f"{key} 应为列表")
+            kw[key] = [_str(v, key) for v in value]
+        elif key in _TOP_DATE_KEYS:
+            kw[key] = None if value is None else _date(value, key)
+        elif key in ("due_provisional", "assigned_on_unknown"):
+            if not isinstance(value, bool):
+                raise FormatError(f"{key} 应为 true 或 false")
+            kw[key] = value
+        else:
+            kw[key] = _str(value, key)
+    return Task(**kw)
+
+
+def task_from_bytes(data: bytes) -> Task:
+    raw = load_yaml(data)
+    try:
+        return task_from_plain(raw)
+    except FormatError as e:
+        # Point at the offending key rather than line 1.
+        key = e.key or (m.group(1) if (m := re.match(r"^([a-z_]+)", e.message)) else None)
+        if e.line == 1 and key:
+            e.line = key_line(data.decode("utf-8"), key)
+        raise
+
+
+# -- the plain form (JSON, cache) ---------------------------------------------
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        names = _FIELD_NAMES.get(type(value))
+        if names is None:  # dataclasses.fields() is slow enough to matter at 10,000 tasks
+            names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        return {name: _plain_value(getattr(value, name)) for name in names}
+    return value
+
+
+def task_to_plain(task: Task) -> dict[str, Any]:
+    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD."""
+    return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+
+
+# -- writing ------------------------------------------------------------------
+# Plain scalars are kept only when no YAML 1.1 or 1.2 reader could take them for
+# anything but the same string; everything else is written JSON-style, which is
+# valid double-quoted YAML.
+_PLAIN_OK = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.~=<][^\n\r\t#:]*$")
+_RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none"}
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    s = str(value)
+    if _PLAIN_OK.match(s) and s == s.rstrip() and s.lower() not in _RESERVED:
+        return s
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _empty(value: Any) -> bool:
+    """Nothing worth writing: 0 is a value (0 %), False and "" and [] are not."""
+    return value is None or value is False or value == "" or value == []
+
+
+def _emit(key: str, value: Any, indent: str, out: list[str]) -> None:
+    if hasattr(value, "__dataclass_fields__"):
+        out.append(f"{indent}{key}:")
+        for f in fields(value):
+            _emit(f.name, getattr(value, f.name), indent + "  ", out)
+    elif isinstance(value, list):
+        if not value:
+            out.append(f"{indent}{key}: []")
+            return
+        out.append(f"{indent}{key}:")
+        for item in value:
+            if hasattr(item, "__dataclass_fields__"):
+                first = True
+                for f in fields(item):
+                    if f.metadata.get("omit_empty") and _empty(getattr(item, f.name)):
+                        continue
+                    sub: list[str] = []
+                    _emit(f.name, getattr(item, f.name), indent + "    ", sub)
+                    if first:
+                        sub[0] = f"{indent}  - " + sub[0].lstrip()
+                        first = False
+                    out.extend(sub)
+            else:
+                out.append(f"{indent}  - {_scalar(item)}")
+    else:
+        out.append(f"{indent}{key}: {_scalar(value)}")
+
+
+def upgraded(task: Task) -> Task:
+    """The task in the current format: a file read as version 1 is written back as version 2."""
+    if task.schema_version != SCHEMA_VERSION:
+        task = replace(task, schema_version=SCHEMA_VERSION)
+    return task
+
+
+_OMIT_KEYS = {f.name for f in fields(Task) if f.metadata.get("omit_empty")}
+
+
+def task_to_yaml(task: Task) -> bytes:
+    """The canonical file text: fixed key order, dates bare, Chinese unescaped."""
+    out: list[str] = []
+    for key in TASK_KEYS:
+        value = getattr(task, key)
+        if key in _OMIT_KEYS and _empty(value):
+            continue
+        _emit(key, value, "", out)
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def mapping_to_yaml(data: dict[str, Any]) -> bytes:
+    """Write a small settings mapping (taizhang.yaml, calendar files) the same way."""
+    out: list[str] = []
+
+    def emit(key, value, indent):
+        key = _scalar(key)  # a unit named "@市住建局" is a key in the units table
+        if isinstance(value, dict):
+            out.append(f"{indent}{key}:" + (" {}" if not value else ""))
+            for k, v in value.items():
+                emit(k, v, indent + "  ")
+        elif isinstance(value, list):
+            if not value:
+                out.append(f"{indent}{key}: []")
+            else:
+                out.append(f"{indent}{key}:")
+                out.extend(f"{indent}  - {_scalar(v)}" for v in value)
+        else:
+            out.append(f"{indent}{key}: {_scalar(value)}")
+
+    for k, v in data.items():
+        emit(k, v, "")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+# -- the cache's trusted path ----------------------------------------------------
+_fromiso = dt.date.fromisoformat
+
+
+def _record_dates(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name in _DATE_KEYS)
+
+
+_RECORD_DATES = {key: (cls, _record_dates(cls)) for key, cls in _RECORDS.items()}
+
+
+def _cached_record(cls, dates: tuple[str, ...], raw: dict):
+    kw = dict(raw)
+    for name in dates:
+        v = kw.get(name)
+        if v is not None:
+            kw[name] = _fromiso(v)
+    return cls(**kw)
+
+
+def task_from_cached(plain: dict[str, Any]) -> Task:
+    """Rebuild a Task from task_to_plain's output for a file that already passed task_from_plain.
+
+    Only the cache calls this, and the cache holds only files that were validated (its key
+    includes CACHE_VERSION), so fields are converted, not checked again.
+    """
+    kw = dict(plain)
+    for key in _TOP_DATE_KEYS:
+        v = kw[key]
+        if v is not None:
+            kw[key] = _fromiso(v)
+    kw["units"] = list(kw["units"])
+    kw["tags"] = list(kw["tags"])
+    for key, (cls, dates) in _RECORD_DATES.items():
+        v = kw[key]
+        if key in _SINGLE_RECORDS:
+            kw[key] = None if v is None else _cached_record(cls, dates, v)
+        else:
+            kw[key] = [_cached_record(cls, dates, item) for item in v]
+    return Task(**kw)

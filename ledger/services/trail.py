@@ -1,0 +1,204 @@
+"""Services of the audit trail: load commits with parsed before/after, log, review, audit, undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain import audit, rules
+from ..domain.errors import LedgerError, TransitionError, UsageError
+from ..domain.model import ID_RE
+from ..domain.relday import parse_day
+from ..files import codec, store
+from .context import Env
+
+
+def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+    if data is None:
+        return None, None
+    if data not in memo:
+        try:
+            memo[data] = (store.plain_task(data), None)  # the fast reader for canonical files
+        except codec.FormatError as e:
+            memo[data] = (None, f"第 {e.line} 行：{e.message}")
+        except Exception as e:  # any file in the history, however hostile, is one finding, not a crash
+            memo[data] = (None, f"无法解析（{type(e).__name__}）")
+    return memo[data]
+
+
+def settings_history(root) -> list[tuple[str, str, str, object, object]]:
+    """(commit, author, date, settings before, settings after) for each commit that changed taizhang.yaml."""
+    sets = store.changesets(root, paths=(store.CONFIG_FILE,))
+    specs = [f"{cs.parents[0]}:{store.CONFIG_FILE}" for cs in sets if cs.parents]
+    specs += [f"{cs.sha}:{store.CONFIG_FILE}" for cs in sets]
+    blobs = store.read_blobs(root, specs)
+
+    def parsed(spec: str):
+        data = blobs.get(spec)
+        if data is None:
+            return None
+        try:
+            return codec.load_yaml(data)
+        except Exception:  # an unreadable version counts as the defaults
+            return {}
+
+    return [(cs.sha, cs.author, cs.date, parsed(f"{cs.parents[0]}:{store.CONFIG_FILE}") if cs.parents else None,
+             parsed(f"{cs.sha}:{store.CONFIG_FILE}")) for cs in sets]
+
+
+def entries(env: Env, since: str | None = None, until: str | None = None, paths=(store.TASKS_DIR,)) -> list[audit.Entry]:
+    """Every commit touching task files (oldest first) with each file parsed before and after."""
+    root = env.ledger().root
+    since_d = parse_day(since, env.today, "--since 日期") if since else None
+    until_d = parse_day(until, env.today, "--until 日期") if until else None
+    # The recorded day (author date, as shown), not git's committer date that a sync's rebase resets.
+    sets = [cs for cs in store.changesets(root, paths=tuple(paths))
+            if (since_d is None or cs.date[:10] >= since_d.isoformat())
+            and (until_d is None or cs.date[:10] <= until_d.isoformat())]
+    # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
+    specs = []
+    for cs in sets:
+        for f in cs.files:
+            if f.status != "A" and cs.parents and f.old_blob:
+                specs.append(f.old_blob)
+            if f.status != "D" and f.new_blob:
+                specs.append(f.new_blob)
+    blobs = store.read_blobs(root, list(dict.fromkeys(specs)))
+    memo: dict = {}
+    out = []
+    for cs in sets:
+        e = audit.Entry(cs.sha, cs.author, cs.email, cs.date, cs.subject, cs.action, cs.trailers)
+        for f in cs.files:
+            if not f.path.endswith(".yaml") or "/." in f.path:
+                continue
+            old, old_err = parse_version(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
+            new, new_err = parse_version(blobs.get(f.new_blob) if f.status != "D" else None, memo)
+            e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
+        if e.changes:
+            out.append(e)
+    return out
+
+
+def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_id=None) -> list[audit.Entry]:
+    paths = (store.TASKS_DIR,)
+    if task_id:
+        from .services import resolve_id
+
+        task_id = resolve_id(task_id, env.today)
+        paths = (env.ledger().rel(env.ledger().task_path(task_id)),)
+    found = audit.select(entries(env, since, until, paths), audit.LogFilter(by, unit, action, task_id))
+    return found
+
+
+def review(env: Env, since: str, until: str | None = None) -> dict:
+    from .services import load_tasks
+
+    since_d = parse_day(since, env.today, "--since 日期")
+    cal = env.ledger().calendar
+    day_before = since_d - dt.timedelta(days=1)
+    red = []
+    for task in load_tasks(env):
+        if task.status in ("closed", "cancelled"):
+            continue
+        if rules.overdue_workdays(task, env.today, cal) > 0 and rules.overdue_workdays(task, day_before, cal) == 0:
+            first = audit.first_red_day(task.due, cal.next_workday_on_or_after)
+            red.append({"task": task.id, "title": task.title, "who": task.lead_unit,
+                        "when": first.isoformat() if first else None, "commit": None,
+                        "detail": f"时限 {task.due}，已逾期 {rules.overdue_workdays(task, env.today, cal)} 个工作日"})
+    from ..domain import forgery
+
+    found = entries(env, since, until)
+    # An undo is judged against a commit that may lie before --since: the audit checks those.
+    forged = frozenset(f.commit for f in forgery.findings([e for e in found if e.action != "undo"])
+                       if f.kind == "forged")
+    return audit.review(found, sorted(red, key=lambda r: (r["when"] or "", r["task"])), forged)
+
+
+def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[audit.Finding]:
+    led = env.ledger()
+    root = led.root
+    from ..domain import forgery
+
+    history = entries(env)
+    found = audit.findings(history, strict) + forgery.findings(history, strict)
+    settings = settings_history(root)
+    found += forgery.settings_findings(settings, strict)
+    anchor = store.anchor_file(root)
+    if anchor.exists():
+        old = anchor.read_text(encoding="utf-8").strip()
+        head = store.rev(root, "HEAD")
+        if not head or not store.is_ancestor(root, old, head):
+            found.append(audit.Finding("rewritten", old, None,
+                                       f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
+    # Under --strict, a history that ever required signatures still does: one commit cannot turn it off.
+    once = strict and forgery.strictest(settings, "require_signed", False)
+    if led.config.get("require_signed") is True or once:
+        why = "require_signed: true" if led.config.get("require_signed") is True else "历史上曾设 require_signed: true"
+        for sha in store.git(root, "rev-list", "HEAD").split():
+            if not store.verify_commit(root, sha):
+                found.append(audit.Finding("unsigned", sha, None, f"提交没有可验证的签名（{why}）"))
+    if set_anchor and not any(f.fatal for f in found):
+        head = store.rev(root, "HEAD")
+        if head:
+            store.atomic_write(anchor, (head + "\n").encode())
+    return found
+
+
+def undo(env: Env) -> tuple[str, str]:
+    """Revert the clerk's last taizhang change (not yet undone) as a new commit; history keeps both."""
+    led = env.ledger()
+    clerk = led.clerk(env.by)
+    with led.locked():
+        sets = store.changesets(led.root, paths=(store.TASKS_DIR, store.CONFIG_FILE, store.CALENDAR_DIR))
+        undone = {r for cs in sets for r in cs.trailers.get("Taizhang-Reverts", [])}
+        pairs = undone | {cs.sha for cs in sets if set(cs.trailers.get("Taizhang-Reverts", [])) & undone}
+        target = None
+        for i in range(len(sets) - 1, -1, -1):
+            cs = sets[i]
+            if cs.author != clerk.name or cs.action in (None, "init", "undo") or cs.sha in undone:
+                continue
+            target = (i, cs)
+            break
+        if target is None:
+            raise TransitionError(f"{clerk.name} 没有可以撤回的 taizhang 变更", "taizhang log --by 姓名 可查看变更记录")
+        i, cs = target
+        mine = {f.path for f in cs.files}
+        added = [f.path for f in cs.files if f.status == "A" and f.path.startswith(store.TASKS_DIR + "/")]
+        if added and cs.action != "import":
+            raise TransitionError(
+                f"不能撤回“{cs.subject}”：撤回会删除事项文件，而编号不能重复使用",
+                "不再办理的事项请用 taizhang cancel 编号 --reason 原因 撤销",
+            )
+        for later in sets[i + 1:]:
+            if later.sha in pairs:
+                continue
+            clash = mine & {f.path for f in later.files}
+            if clash:
+                raise TransitionError(
+                    f"不能撤回“{cs.subject}”：之后 {later.author} 的“{later.subject}”也改了 {'、'.join(sorted(clash))}",
+                    "请先撤回后来的变更，或用相应命令改正",
+                )
+        dirty = store.git(led.root, "status", "--porcelain", "--", *sorted(mine)).strip()
+        if dirty:
+            raise UsageError(f"{'、'.join(sorted(mine))} 有未提交的修改，不能撤回", "请先提交或还原这些修改")
+        tasks = cs.trailers.get("Taizhang-Task", [])
+        message = (f"撤回 {cs.subject}\n\n撤回 {cs.author} 于 {cs.date[:16].replace('T', ' ')} 的变更 {cs.sha[:12]}\n\n"
+                   + "\n".join(["Taizhang-Action: undo", *(f"Taizhang-Task: {t}" for t in tasks),
+                                f"Taizhang-Reverts: {cs.sha}"]) + "\n")
+        if led.gate is not None:
+            led.gate({f.path: (None, None) for f in cs.files}, message, clerk)
+        try:
+            store.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
+        except LedgerError as e:
+            raise LedgerError(f"撤回失败：{e.message}", "台账未改变；请运行 taizhang check 检查") from None
+    return cs.sha, cs.subject
+
+
+def retire_numbers(led, added: list[str]) -> dict:
+    """Undoing an import deletes its task files; tasks/YYYY/.retired keeps their numbers from reuse."""
+    top: dict[int, int] = {}
+    for path in added:
+        m = ID_RE.match(path.rsplit("/", 1)[-1].removesuffix(".yaml"))
+        if m:
+            top[int(m.group(1))] = max(top.get(int(m.group(1)), 0), int(m.group(2)))
+    return {led.root / store.TASKS_DIR / str(y) / store.RETIRED_FILE: f"{max(n, led.retired_seq(y))}\n".encode()
+            for y, n in top.items()}

@@ -1,0 +1,391 @@
+"""The supervision workflow beyond the basics: numbered urges, suspension, difficulties, milestones, units."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from string import Template
+
+from ..domain import rules
+from ..domain.errors import LedgerError, TransitionError, UsageError
+from ..domain.model import (
+    DIFFICULTY_ANSWERS,
+    ESCALATION_LEVELS,
+    URGE_LEVELS,
+    URGE_PREFIX,
+    Coordination,
+    Difficulty,
+    Event,
+    Interview,
+    Notice,
+    Task,
+    Urge,
+)
+from ..domain.unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
+from ..domain.workdays import parse_date, parse_span
+from ..files import codec
+from ..formats.gbt9704 import chinese_date
+from . import texts
+from .context import Env
+from .services import (
+    Assessed,
+    assess,
+    change_task,
+    clean,
+    commit_message,
+    date_or_today,
+    lag_points,
+    load_tasks,
+    milestone_entry,
+    refuse_unchecked,
+    resolve_id,
+    short,
+    warn_workdays,
+)
+
+Date = dt.date
+_NUMBER_RE = re.compile(r"^(.+)〔(\d{4})〕(\d+)号$")
+
+
+# -- 催办 / 督办 ------------------------------------------------------------------
+def urge_prefix(env: Env, level: str) -> str:
+    custom = env.ledger().config.get("urge_prefix") or {}
+    if not isinstance(custom, dict):
+        raise LedgerError("taizhang.yaml 中 urge_prefix 应为键值表", "如 urge_prefix: {remind: 催, supervise: 督}")
+    return str(custom.get(level) or URGE_PREFIX[level])
+
+
+def next_urge_seq(tasks: list[Task], prefix: str, year: int) -> int:
+    """One past the highest number ever issued in this series: numbers are never reused."""
+    top = 0
+    for t in tasks:
+        for u in t.urges:
+            m = _NUMBER_RE.match(u.number or "")
+            if m and m.group(1) == prefix and int(m.group(2)) == year:
+                top = max(top, int(m.group(3)))
+    return top + 1
+
+
+def urge_template(env: Env, level: str) -> str:
+    """The ledger's templates/urge_LEVEL.txt if there is one, else the shipped one."""
+    return texts.template(env.ledger().root, f"urge_{level}.txt", "催办模板")
+
+
+def notice_text(env: Env, a: Assessed, urge: Urge) -> str:
+    return Template(urge_template(env, urge.level)).safe_substitute(urge_values(env, a, urge))
+
+
+def urge_values(env: Env, a: Assessed, urge: Urge) -> dict[str, str]:
+    """The ${fields} of a 催办单/督办单, for the terminal's text and the printed document alike."""
+    return {**document_values(env, a, urge.on, urge.number, urge.note),
+            "remind_count": str(sum(1 for u in a.task.urges if u.level == "remind" and u.on <= urge.on)),
+            "level": URGE_LEVELS[urge.level]}
+
+
+def document_values(env: Env, a: Assessed, on: Date, number: str, note: str) -> dict[str, str]:
+    """The ${fields} every notice about a task shares, as of the day it is issued."""
+    t = a.task
+    cal = env.ledger().calendar
+    if a.overdue_workdays:
+        status_line = f"现已逾期 {a.overdue_workdays} 个工作日"
+    elif a.workdays_left is not None:
+        status_line = "今日到期" if a.workdays_left == 0 else f"距时限还有 {a.workdays_left} 个工作日"
+    else:
+        status_line = "尚未办结"
+    return {
+        "org": env.ledger().config.get("org") or "督查室",
+        "number": number, "id": t.id, "title": t.title, "lead_unit": t.lead_unit,
+        "units": "、".join(t.units), "leader": t.leader or "—", "contact": t.contact or "—",
+        "source_ref": ("，来源：" + " ".join(x for x in (t.source, t.ref) if x)) if t.source or t.ref else "",
+        "due": str(t.due) if t.due else "未定", "status_line": status_line,
+        "overdue_workdays": str(a.overdue_workdays),
+        "reply_by": str(cal.add_workdays(on, 3)),
+        "date": chinese_date(on),
+        "note": note, "note_line": f"　　{note}\n" if note else "",
+    }
+
+
+def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None, overdue_all: bool,
+         round_: str | None = None) -> list[tuple[Task, str]]:
+    """Issue numbered 催办单/督办单 to the tasks named, to every overdue task, or to every task of the
+    units that have not returned a collect round's sheet, in one commit."""
+    if level not in URGE_LEVELS:
+        raise UsageError(f"催办级别只能是 remind 或 supervise，而不是 {level!r}", "remind=催办单，supervise=督办单")
+    task_ids = [task_id] if isinstance(task_id, str) else list(task_id or [])
+    if [bool(task_ids), bool(overdue_all), bool(round_)].count(True) != 1:
+        raise UsageError("请给出事项编号，或用 --overdue 催办全部逾期事项，或用 --round 催报未报送的单位（三者选一）",
+                         "如 taizhang urge 42、taizhang urge 42 43、taizhang urge --overdue 或 taizhang urge --round 2026-11")
+    note = clean(note, "说明", multiline=True)
+    unreturned: list[str] = []
+    if round_:
+        from .rounds import missing_tasks
+
+        round_, unreturned = missing_tasks(env, round_)
+        note = note or f"{round_} 轮进展报送表尚未报回，请尽快报送"
+    ledger = env.ledger()
+    clerk = ledger.clerk(env.by)
+    prefix = urge_prefix(env, level)
+    urge_template(env, level)  # a bad template is refused before anything is written
+    cal, warn, lag = ledger.calendar, warn_workdays(env), lag_points(env)
+    task_ids = list(dict.fromkeys(resolve_id(t, env.today) for t in task_ids))
+    with ledger.locked():
+        tasks = load_tasks(env, writing=True)
+        if task_ids:
+            targets = [ledger.read_task(t) for t in task_ids]
+        elif round_:
+            targets = [t for t in (ledger.read_task(i) for i in unreturned) if t.status == "open"]
+            if not targets:
+                return []
+        else:
+            targets = sorted(
+                (t for t in tasks if t.status == "open" and rules.overdue_workdays(t, env.today, cal) > 0),
+                key=lambda t: t.id,
+            )
+            if not targets:
+                return []
+        seq = next_urge_seq(tasks, prefix, env.today.year)
+        changed: list[Task] = []
+        for t in targets:
+            entry = Urge(env.today, level, note, clerk.name, f"{prefix}〔{env.today.year}〕{seq}号")
+            changed.append(codec.upgraded(rules.urge(t, entry)))
+            refuse_unchecked(t, changed[-1])
+            seq += 1
+        label = URGE_LEVELS[level]
+        lines = [f"{t.urges[-1].number} {t.id} {short(t.title, 20)}" for t in changed]
+        if len(changed) == 1:
+            subject = f"{label} {changed[0].id} {short(changed[0].title)}（{changed[0].urges[-1].number}）"
+        else:
+            what = f"{round_} 轮未报送单位的事项" if round_ else ("" if task_ids else "逾期事项")
+            subject = f"{label}{what} {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
+        body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
+        ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
+                      commit_message(subject, "urge", [t.id for t in changed], body), clerk)
+    return [(t, notice_text(env, assess(t, env.today, cal, warn, lag), t.urges[-1])) for t in changed]
+
+
+# -- 暂缓 / 恢复 ------------------------------------------------------------------
+def suspend(env: Env, task_id: str, reason: str, on: str | None) -> Task:
+    event = Event(date_or_today(on, env, "--on 日期"), "suspend",
+                  clean(reason, "暂缓原因", required=True, multiline=True), env.ledger().clerk(env.by).name)
+    return change_task(env, task_id, lambda t: rules.suspend(t, event), "suspend",
+                   lambda t: f"暂缓 {t.id} {short(t.title)}", f"原因：{event.reason}")
+
+
+def resume(env: Env, task_id: str, to: str | None, on: str | None, note: str | None) -> Task:
+    clerk = env.ledger().clerk(env.by).name
+    event = Event(date_or_today(on, env, "--on 日期"), "resume", clean(note, "说明", multiline=True), clerk)
+    new_due = parse_date(to, "--to 日期") if to else None
+    cal = env.ledger().calendar
+    return change_task(env, task_id, lambda t: rules.resume(t, event, new_due, cal, clerk), "resume",
+                   lambda t: f"恢复办理 {t.id} {short(t.title)}，时限 {t.due}", event.reason)
+
+
+# -- 难以执行 [000 §二] --------------------------------------------------------------
+def report_difficulty(env: Env, task_id: str, text: str, on: str | None) -> Task:
+    cal = env.ledger().calendar
+    day = date_or_today(on, env, "--on 日期")
+    text = clean(text, "难以执行的情况", required=True, multiline=True)
+    by = env.ledger().clerk(env.by).name
+
+    def apply(t: Task) -> Task:
+        entry = Difficulty(day, text, cal.add_workdays(t.assigned_on, 5), cal.add_workdays(day, 3), by=by)
+        return rules.report_difficulty(t, entry)
+
+    return change_task(env, task_id, apply, "report-difficulty",
+                   lambda t: f"反馈难以执行 {t.id} {short(t.title)}，请于 {t.difficulties[-1].answer_due} 前答复",
+                   text)
+
+
+def answer(env: Env, task_id: str, decision: str, note: str | None, on: str | None, to: str | None) -> Task:
+    day = date_or_today(on, env, "--on 日期")
+    note = clean(note, "答复说明", multiline=True)
+    by = env.ledger().clerk(env.by).name
+    new_due = parse_date(to, "--to 日期") if to else None
+    return change_task(env, task_id, lambda t: rules.answer_difficulty(t, decision, day, note, by, new_due), "answer",
+                   lambda t: f"答复 {t.id} {short(t.title)}：{DIFFICULTY_ANSWERS.get(decision, decision)}", note)
+
+
+# -- 时间节点 ------------------------------------------------------------------------
+def milestone_add(env: Env, task_id: str, spec: str) -> Task:
+    cal = env.ledger().calendar
+    made = []
+
+    def apply(t: Task) -> Task:
+        ms, _ = milestone_entry(spec, t.assigned_on, cal)
+        made.append(ms)
+        return rules.add_milestone(t, ms)
+
+    return change_task(env, task_id, apply, "milestone",
+                   lambda t: f"时间节点 {t.id} {short(t.title, 20)}：{made[0].due} {short(made[0].text)}")
+
+
+def milestone_done(env: Env, task_id: str, n: int, on: str | None) -> Task:
+    day = date_or_today(on, env, "--on 日期")
+    return change_task(env, task_id, lambda t: rules.complete_milestone(t, n, day), "milestone",
+                   lambda t: f"完成时间节点 {t.id} 第 {n} 项：{short(t.milestones[n - 1].text)}")
+
+
+# -- 任务分解 ------------------------------------------------------------------------
+def check_parent(env: Env, parent_id: str, due: Date) -> str:
+    parent = env.ledger().read_task(resolve_id(parent_id, env.today))
+    if parent.status in ("closed", "cancelled"):
+        raise TransitionError(f"上级事项 {parent.id} 已{'销号' if parent.status == 'closed' else '撤销'}，不能再分解",
+                              "请检查 --parent")
+    if parent.due is not None and due > parent.due:
+        raise UsageError(f"子事项时限 {due} 晚于上级事项 {parent.id} 的时限 {parent.due}",
+                         "子事项须在上级事项时限内完成，请提前时限")
+    return parent.id
+
+
+def open_children(env: Env, task_id: str) -> list[Task]:
+    # Only the children are unpacked: the cache knows every file's status and parent.
+    live = ("open", "reported", "suspended")
+    return [t for t in load_tasks(env, statuses=live, parent=task_id) if t.parent == task_id and t.status in live]
+
+
+def tree_order(items: list[Assessed]) -> list[tuple[int, Assessed]]:
+    """Tasks with their depth, each parent followed by its children (depth-first)."""
+    by_id = {a.task.id: a for a in items}
+    kids: dict[str, list[Assessed]] = {}
+    roots = []
+    for a in items:
+        if a.task.parent and a.task.parent in by_id:
+            kids.setdefault(a.task.parent, []).append(a)
+        else:
+            roots.append(a)
+    out: list[tuple[int, Assessed]] = []
+
+    def walk(a: Assessed, depth: int, seen: set) -> None:
+        if a.task.id in seen:
+            return
+        seen.add(a.task.id)
+        out.append((depth, a))
+        for c in kids.get(a.task.id, []):
+            walk(c, depth + 1, seen)
+
+    seen: set = set()
+    for r in roots:
+        walk(r, 0, seen)
+    return out
+
+
+# -- 单位名录 ------------------------------------------------------------------------
+# The directory itself is read in unitsdir.py (pure, used by the roles too).
+
+
+def resolve_units(env: Env, names: list[str], new_unit: bool) -> tuple[list[str], dict | None]:
+    """Canonical names for the units given; unknown ones refused unless --new-unit adds them.
+
+    An empty directory means the office keeps none, and nothing is checked.
+    Returns the names and, when units were added, the new taizhang.yaml content.
+    """
+    config = env.ledger().config
+    units = units_directory(config)
+    out: list[str] = []
+    added: list[str] = []
+    for name in names:
+        c = units.resolve(name)
+        if c is None:
+            if new_unit or not units.raw:
+                if new_unit and name not in added:
+                    added.append(name)
+                c = name
+            else:
+                near = units.suggest(name)
+                raise UsageError(
+                    f"单位名录中没有“{name}”" + (f"，是否是：{'、'.join(near)}？" if near else ""),
+                    "请使用名录中的名称或别名；确属新单位请加 --new-unit 一并加入名录",
+                )
+        if c not in out:
+            out.append(c)
+    if not added:
+        return out, None
+    table = {k: v for k, v in units.raw.items()}
+    for a in added:
+        table[a] = []
+    return out, {**config, "units": table}
+
+
+def check_unknown_units(config: dict):
+    """A strict check (for check --strict): units in hand-edited files missing from the directory."""
+    units = units_directory(config)
+
+    def check_units(rel: str, plain: dict, task: Task):
+        if not units.raw:
+            return []
+        found = []
+        for key, names in (("lead_unit", [task.lead_unit]), ("units", task.units)):
+            for n in names:
+                if units.resolve(n) is None:
+                    near = units.suggest(n)
+                    found.append((key, f"单位“{n}”不在单位名录中" + (f"（是否是：{'、'.join(near)}）" if near else "")))
+        return found
+
+    return check_units
+
+
+# -- 协调、督查通知书、约谈 -------------------------------------------------------------
+def escalate(env: Env, task_id: str, level: str, note: str | None, resolved: bool, on: str | None) -> Task:
+    entry = Coordination(date_or_today(on, env, "--on 日期"), level,
+                         clean(note, "协调情况", required=True, multiline=True), resolved,
+                         env.ledger().clerk(env.by).name)
+    return change_task(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
+                   lambda t: f"协调 {t.id} {short(t.title, 20)}（{ESCALATION_LEVELS.get(level, level)}，"
+                             f"{'已解决' if resolved else '未解决'}）", entry.note)
+
+
+def notice(env: Env, task_id: str, due: str | None, within: str | None, note: str | None) -> Task:
+    if bool(due) == bool(within):
+        raise UsageError("请给出整改期限：--due 日期 或 --within 期限（二者选一）", "如 --within 10wd")
+    note = clean(note, "说明", multiline=True)
+    ledger = env.ledger()
+    clerk = ledger.clerk(env.by)
+    fix_due = parse_date(due, "--due 日期") if due else ledger.calendar.add_span(env.today, parse_span(within)).date
+    prefix = str(ledger.config.get("notice_prefix") or "督通")
+    task_id = resolve_id(task_id, env.today)
+    with ledger.locked():
+        top = 0
+        for t in load_tasks(env, writing=True):
+            for n in t.notices:
+                m = _NUMBER_RE.match(n.number or "")
+                if m and m.group(1) == prefix and int(m.group(2)) == env.today.year:
+                    top = max(top, int(m.group(3)))
+        entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
+        old = ledger.read_task(task_id)
+        new = codec.upgraded(rules.notice(old, entry))
+        refuse_unchecked(old, new)
+        ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
+                      commit_message(f"下达督查通知书 {task_id} {short(new.title)}（{entry.number}），限 {fix_due} 前整改",
+                               "notice", [task_id], note), clerk)
+    return new
+
+
+def interview(env: Env, task_id: str, person: str, note: str | None, on: str | None) -> Task:
+    entry = Interview(date_or_today(on, env, "--on 日期"), clean(person, "被约谈人", required=True),
+                      clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
+    return change_task(env, task_id, lambda t: rules.interview(t, entry), "interview",
+                   lambda t: f"约谈 {t.id} {short(t.title, 20)}：{entry.person}", entry.note)
+
+
+def interview_count(env: Env, person: str, year: int) -> int:
+    return sum(1 for t in load_tasks(env) for i in t.interviews if i.person == person and i.on.year == year)
+
+
+# -- 进展报送 ------------------------------------------------------------------------
+@dataclass
+class OwedReport:
+    task: Task
+    state: str  # owed | missed
+    period_after: Date
+    due: Date
+
+
+def due_reports(env: Env) -> list[OwedReport]:
+    cal = env.ledger().calendar
+    out = []
+    for t in load_tasks(env):
+        state = rules.report_state(t, env.today, cal)
+        if state:
+            out.append(OwedReport(t, *state))
+    return sorted(out, key=lambda r: (r.due, r.task.id))
