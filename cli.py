@@ -1308,7 +1308,7 @@ def merge_driver(
     from pathlib import Path
 
     from ledger.files import codec
-    from ledger.files.store import atomic_write
+    from ledger.files.atomic import atomic_write
     from ledger.services.sync import MergeConflict, merge_files
 
     task_id = Path(path).stem if path else ""
@@ -1528,7 +1528,7 @@ def _invoke(argv: list[str] | None) -> int:
 def _closed_stdout(e: SystemExit) -> int:
     """Click's answer to EPIPE is exit 1; a command that committed has succeeded whatever became of its output
     (a script that saw 1 would retry and issue a second numbered notice)."""
-    from ledger.files.store import WRITE_CUT
+    from ledger.files.transaction import WRITE_CUT
 
     if WRITE_CUT:
         print("错误：输出被关闭，命令未完成，台账未改变；请重新运行", file=sys.stderr)

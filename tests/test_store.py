@@ -275,11 +275,11 @@ def test_a_detached_head_is_refused_so_no_commit_is_lost(ledger, refuse, run, h)
 
 def test_plumbing_commit_stores_what_git_commit_would(ledger, run, h):
     """Commits go through update-index/write-tree/commit-tree/update-ref: same message, clean tree, sound repo."""
-    from ledger.files.store import _clean_message
+    from ledger.files.transaction import clean_message
 
     raw = "  \n交办 某事项  \n\n\n\n正文一行\t\n\nTaizhang-Action: add\n\n\n"
     cleaned = subprocess.run(["git", "stripspace"], input=raw, capture_output=True, text=True, check=True).stdout
-    assert _clean_message(raw) == cleaned
+    assert clean_message(raw) == cleaned
     tid = h.add("推进老旧小区改造")
     run("progress", tid, "完成方案")
     assert h.git(ledger, "status", "--porcelain") == ""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-
 from clerkkit import Clerk, clerk, server  # noqa: F401  (fixtures)
 from clerkkit import join as _join
 

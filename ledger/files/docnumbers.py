@@ -59,12 +59,12 @@ def plan(root, base: str | None, head: str, upstream: str, task_file: re.Pattern
     As with task numbers, the new one is the next after the highest either side issued in that
     series (prefix and year) since the merge base, and used by neither.
     """
-    from . import store
+    from . import gitcmd
 
-    base_t = store.tree_entries(root, base) if base else {}
-    sides = [store.tree_entries(root, rev) for rev in (head, upstream)]
+    base_t = gitcmd.tree_entries(root, base) if base else {}
+    sides = [gitcmd.tree_entries(root, rev) for rev in (head, upstream)]
     changed = [{p: e for p, e in tree.items() if task_file.match(p) and base_t.get(p) != e} for tree in sides]
-    blobs = store.read_blobs(root, list(dict.fromkeys(
+    blobs = gitcmd.read_blobs(root, list(dict.fromkeys(
         [e[1] for side in changed for e in side.values()] + [base_t[p][1] for side in changed for p in side if p in base_t])))
 
     def issued(side: dict) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from ..domain.errors import Problem
-from . import store
+from . import atomic, gitcmd, store
 
 # Raised whenever the hook or driver line changes (4: the modules moved into layer folders),
 # so that a clone set up before is set up again on its next write.
@@ -49,31 +49,31 @@ def hook_text() -> str:
 
 def install_hook(root: Path) -> str | None:
     """Write .git/hooks/pre-commit unless someone else's hook is there; returns a warning or None."""
-    path = store.git_path(root, "hooks/pre-commit")
+    path = gitcmd.git_path(root, "hooks/pre-commit")
     if path.exists():
         current = path.read_text(encoding="utf-8", errors="replace")
         if HOOK_MARK not in current:
             return f"警告：{path} 已有别的 pre-commit 钩子，未安装 taizhang 的校验钩子"
         if current == hook_text():
             return None
-    store.atomic_write(path, hook_text().encode("utf-8"))
+    atomic.atomic_write(path, hook_text().encode("utf-8"))
     path.chmod(0o755)
     return None
 
 
 def register_merge_driver(root: Path) -> None:
     """git config merge.taizhang.*: task files merge through taizhang, never with conflict markers."""
-    store.git(root, "config", "merge.taizhang.name", "taizhang 事项文件合并")
-    store.git(root, "config", "merge.taizhang.driver", driver_line())
+    gitcmd.git(root, "config", "merge.taizhang.name", "taizhang 事项文件合并")
+    gitcmd.git(root, "config", "merge.taizhang.driver", driver_line())
 
 
 def tune_index(root: Path) -> None:
     """A ledger of 100,000 files has a 9 MB index: write it as a small split index over a shared
     base (core.splitIndex) in the compact v4 format (feature.manyFiles), so a one-file commit
     rewrites kilobytes, not megabytes. Per clone; plain git honours both."""
-    store.git_try(root, "config", "core.splitIndex", "true")
-    store.git_try(root, "config", "feature.manyFiles", "true")
-    store.git_try(root, "update-index", "--index-version", "4")
+    gitcmd.git_try(root, "config", "core.splitIndex", "true")
+    gitcmd.git_try(root, "config", "feature.manyFiles", "true")
+    gitcmd.git_try(root, "update-index", "--index-version", "4")
 
 
 def ensure_setup(root: Path, warn=None, again: bool = False) -> None:
@@ -105,11 +105,11 @@ def _setup(root: Path, marker: Path, warn, again: bool) -> None:
             warn(message)
         register_merge_driver(root)
         tune_index(root)
-        attributes = store.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
+        attributes = gitcmd.git_path(root, "info/attributes")  # per clone, so nothing has to be committed
         current = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
         if ATTRIBUTES not in current:
-            store.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
-        store.atomic_write(marker, SETUP_VERSION.encode())
+            atomic.atomic_write(attributes, (current + ATTRIBUTES).encode("utf-8"))
+        atomic.atomic_write(marker, SETUP_VERSION.encode())
 
 
 def _marked(marker: Path) -> bool:
@@ -123,9 +123,9 @@ def staged_problems(root: Path) -> list[Problem]:
     """`check --staged`: only the task files about to be committed, read from the index."""
     from .invariants import check_texts
 
-    changed, deleted = store.staged_task_files(root)
+    changed, deleted = gitcmd.staged_task_files(root)
     problems = [Problem(rel, 1, "不允许删除事项文件；撤销事项请用 taizhang cancel") for rel in deleted]
-    blobs = store.read_blobs(root, [f":{rel}" for rel in changed])
+    blobs = gitcmd.read_blobs(root, [f":{rel}" for rel in changed])
     texts = {rel: blobs[f":{rel}"] for rel in changed if blobs.get(f":{rel}") is not None}
     problems.extend(check_texts(texts))
     problems.extend(staged_settings_problems(root))
@@ -136,9 +136,9 @@ def staged_settings_problems(root: Path) -> list[Problem]:
     """taizhang.yaml and calendar/*.yaml about to be committed, read from the index."""
     from . import settings
 
-    rels = [r for r in store.staged_files(root, settings.CONFIG_FILE, settings.CALENDAR_DIR)
+    rels = [r for r in gitcmd.staged_files(root, settings.CONFIG_FILE, settings.CALENDAR_DIR)
             if settings.is_settings_file(r)]
-    blobs = store.read_blobs(root, [f":{rel}" for rel in rels])
+    blobs = gitcmd.read_blobs(root, [f":{rel}" for rel in rels])
     problems = []
     for rel in rels:
         if blobs.get(f":{rel}") is not None:

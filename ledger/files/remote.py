@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..domain.errors import LedgerError, UsageError
-from . import store
+from . import gitcmd, layout, store
 
 ORIGIN = "origin"
 
@@ -35,7 +35,7 @@ def default_dir(url: str) -> str:
 def global_config(key: str) -> str:
     # Global and system only: the folder we are in may be some other repository.
     for scope in ("--global", "--system"):
-        code, out, _ = store.git_try(Path.cwd(), "config", scope, "--get", key)
+        code, out, _ = gitcmd.git_try(Path.cwd(), "config", scope, "--get", key)
         if code == 0 and out.strip():
             return out.strip()
     return ""
@@ -43,16 +43,16 @@ def global_config(key: str) -> str:
 
 def _pick_branch(tmp: Path) -> str:
     """The remote branch holding the ledger: main first, then the remote's HEAD, then any other."""
-    code, out, _ = store.git_try(tmp, "for-each-ref", "--format=%(refname:short)", f"refs/remotes/{ORIGIN}")
+    code, out, _ = gitcmd.git_try(tmp, "for-each-ref", "--format=%(refname:short)", f"refs/remotes/{ORIGIN}")
     refs = [r for r in out.split() if r != f"{ORIGIN}/HEAD" and r != ORIGIN]
     if not refs:
         raise UsageError("远程仓库是空的，还没有人推送过台账",
                          "请先由一名经办人 taizhang init 建立台账，git remote add origin 这个地址后运行 taizhang sync")
-    code, out, _ = store.git_try(tmp, "symbolic-ref", "-q", "--short", f"refs/remotes/{ORIGIN}/HEAD")
+    code, out, _ = gitcmd.git_try(tmp, "symbolic-ref", "-q", "--short", f"refs/remotes/{ORIGIN}/HEAD")
     head = out.strip() if code == 0 else ""
-    preferred = [f"{ORIGIN}/{store.LEDGER_BRANCH}", head, *sorted(refs)]
+    preferred = [f"{ORIGIN}/{gitcmd.LEDGER_BRANCH}", head, *sorted(refs)]
     for ref in dict.fromkeys(r for r in preferred if r in refs):
-        if store.git_try(tmp, "cat-file", "-e", f"{ref}:{store.CONFIG_FILE}")[0] == 0:
+        if gitcmd.git_try(tmp, "cat-file", "-e", f"{ref}:{store.CONFIG_FILE}")[0] == 0:
             return ref.split("/", 1)[1]
     raise UsageError(f"远程仓库的分支（{'、'.join(refs)}）里都没有 {store.CONFIG_FILE}，不是台账",
                      "请检查地址是不是督查室的台账仓库")
@@ -69,23 +69,23 @@ def clone(url: str, dest: str | None, name: str | None, email: str | None, warn=
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
         raise UsageError(f"{root} 已存在且不是空目录", "请换一个新目录名，或先清空它")
     root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = root.with_name(f".{root.name}{store.TMP_MARK}.{os.getpid()}")
+    tmp = root.with_name(f".{root.name}{layout.TMP_MARK}.{os.getpid()}")
     try:
-        code, _, err = store.git_try(root.parent, "clone", "-q", "--no-checkout", "--origin", ORIGIN, "--", url,
+        code, _, err = gitcmd.git_try(root.parent, "clone", "-q", "--no-checkout", "--origin", ORIGIN, "--", url,
                                      str(tmp))
         if code != 0:
-            raise LedgerError(f"无法克隆 {url}（{store.git_reason(err, code)}）", "请检查地址、网络和访问权限")
+            raise LedgerError(f"无法克隆 {url}（{gitcmd.git_reason(err, code)}）", "请检查地址、网络和访问权限")
         branch = _pick_branch(tmp)
-        unborn = store.current_branch(tmp)
-        store.git(tmp, "checkout", "-q", "-B", branch, "--track", f"{ORIGIN}/{branch}")
+        unborn = gitcmd.current_branch(tmp)
+        gitcmd.git(tmp, "checkout", "-q", "-B", branch, "--track", f"{ORIGIN}/{branch}")
         if unborn and unborn != branch:  # clone set up tracking for the remote HEAD's missing branch
-            store.git_try(tmp, "config", "--remove-section", f"branch.{unborn}")
-        store.git(tmp, "remote", "set-head", ORIGIN, branch)
+            gitcmd.git_try(tmp, "config", "--remove-section", f"branch.{unborn}")
+        gitcmd.git(tmp, "remote", "set-head", ORIGIN, branch)
         if name != global_config("user.name"):
-            store.git(tmp, "config", "user.name", name)
+            gitcmd.git(tmp, "config", "user.name", name)
         if email and email != global_config("user.email"):
-            store.git(tmp, "config", "user.email", email)
-        tasks = len([p for p in store.git(tmp, "ls-files", "-z", "--", store.TASKS_DIR).split("\0")
+            gitcmd.git(tmp, "config", "user.email", email)
+        tasks = len([p for p in gitcmd.git(tmp, "ls-files", "-z", "--", layout.TASKS_DIR).split("\0")
                      if p.endswith(".yaml")])
         note = remote_head_note(tmp, ORIGIN, branch)
         from .hooks import ensure_setup
@@ -107,7 +107,7 @@ def head_dangles(root: Path, remote: str) -> bool:
 
     ls-remote lists HEAD only when it names an existing branch; an unborn HEAD is not shown.
     """
-    code, out, _ = store.git_try(root, "ls-remote", remote)
+    code, out, _ = gitcmd.git_try(root, "ls-remote", remote)
     lines = out.splitlines() if code == 0 else []
     return bool(lines) and not any(line.endswith("\tHEAD") for line in lines)
 
@@ -140,9 +140,9 @@ def fix_remote_head(root: Path, remote: str, branch: str) -> tuple[str | None, s
     """
     if not head_dangles(root, remote):
         return None, None
-    path = local_path(store.git(root, "remote", "get-url", remote).strip())
+    path = local_path(gitcmd.git(root, "remote", "get-url", remote).strip())
     if path is not None:
         path = path if path.is_absolute() else (root / path).resolve()
-        if store.git_try(path, "symbolic-ref", "HEAD", f"refs/heads/{branch}")[0] == 0:
+        if gitcmd.git_try(path, "symbolic-ref", "HEAD", f"refs/heads/{branch}")[0] == 0:
             return f"已把 {remote} 的默认分支（HEAD）设为 {branch}：别人直接 git clone 也能得到台账", None
     return None, _head_note(remote, branch)

@@ -52,7 +52,7 @@ class Env:
 
 def trailer_action(message: str) -> str | None:
     """The last Taizhang-Action trailer of a commit message (None: a hand edit)."""
-    from ..files.store import message_trailers
+    from ..files.changes import message_trailers
 
     found = message_trailers(message).get("Taizhang-Action")
     return found[-1] if found else None

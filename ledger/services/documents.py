@@ -10,7 +10,7 @@ from ..domain.errors import LedgerError, UsageError
 from ..domain.model import Task
 from ..domain.report import Report
 from ..domain.rules import assess
-from ..files.store import atomic_write
+from ..files.atomic import atomic_write
 from ..formats import gbt9704, pdf, word
 from . import texts
 from .context import Env

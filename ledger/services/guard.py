@@ -11,7 +11,7 @@ from typing import Iterable
 from ..domain import audit, forgery, roles
 from ..domain.errors import LedgerError, TaizhangError, UsageError
 from ..domain.unitsdir import units_directory
-from ..files import codec, store
+from ..files import atomic, changes, codec, gitcmd, layout, store
 from ..files.hooks import python_call
 from ..files.invariants import check_texts
 from .context import touched
@@ -51,15 +51,15 @@ def install(bare: str) -> Path:
     path = Path(bare).expanduser()
     if not path.is_dir():
         raise UsageError(f"{path} 不是目录", "请给出服务器上台账的裸仓库目录，如 /srv/git/ledger.git")
-    code, out, _ = store.git_try(path, "rev-parse", "--is-bare-repository")
+    code, out, _ = gitcmd.git_try(path, "rev-parse", "--is-bare-repository")
     if code != 0 or out.strip() != "true":
         raise UsageError(f"{path} 不是 git 裸仓库", "请给出服务器上的裸仓库目录（git init --bare 建的），而不是某个克隆")
-    hook = store.git_path(path, "hooks/pre-receive")
+    hook = gitcmd.git_path(path, "hooks/pre-receive")
     if hook.exists() and HOOK_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
         raise UsageError(f"{hook} 已有别的 pre-receive 钩子，未安装",
                          "请把它改名保存，或在其中加一行调用 taizhang guard pre-receive")
     hook.parent.mkdir(parents=True, exist_ok=True)
-    store.atomic_write(hook, hook_text().encode("utf-8"))
+    atomic.atomic_write(hook, hook_text().encode("utf-8"))
     hook.chmod(0o755)
     return hook
 
@@ -79,9 +79,9 @@ def _accepted_config(root: Path, updates: list[Update]) -> dict:
     """taizhang.yaml of the branch being updated before this push (main's for a new branch):
     a push cannot grant itself a role or switch off signing."""
     bases = [u.old for u in updates if u.old != ZERO]
-    main = store.rev(root, f"refs/heads/{store.LEDGER_BRANCH}")
+    main = gitcmd.rev(root, f"refs/heads/{gitcmd.LEDGER_BRANCH}")
     for base in [*bases, *([main] if main else [])]:
-        data = store.read_blobs(root, [f"{base}:{store.CONFIG_FILE}"]).get(f"{base}:{store.CONFIG_FILE}")
+        data = gitcmd.read_blobs(root, [f"{base}:{store.CONFIG_FILE}"]).get(f"{base}:{store.CONFIG_FILE}")
         if data is not None:
             try:
                 raw = codec.load_yaml(data)
@@ -92,12 +92,12 @@ def _accepted_config(root: Path, updates: list[Update]) -> dict:
     return {}  # an empty repository: the first push brings the ledger
 
 
-def _entry(cs: store.ChangeSet, blobs: dict, memo: dict) -> audit.Entry:
+def _entry(cs: changes.ChangeSet, blobs: dict, memo: dict) -> audit.Entry:
     # A merge is checked as a hand edit of what it brings onto its first parent, whatever it says.
     action = None if len(cs.parents) > 1 else cs.action
     e = audit.Entry(cs.sha, cs.author, cs.email, cs.date, cs.subject, action, cs.trailers)
     for f in cs.files:
-        if not (f.path.startswith(store.TASKS_DIR + "/") and f.path.endswith(".yaml")) or "/." in f.path:
+        if not (f.path.startswith(layout.TASKS_DIR + "/") and f.path.endswith(".yaml")) or "/." in f.path:
             continue
         old, old_err = parse_version(blobs.get(f.old_blob) if f.status != "A" else None, memo)
         new, new_err = parse_version(blobs.get(f.new_blob) if f.status != "D" else None, memo)
@@ -105,24 +105,24 @@ def _entry(cs: store.ChangeSet, blobs: dict, memo: dict) -> audit.Entry:
     return e
 
 
-def _undo_targets(root: Path, sets: list[store.ChangeSet]) -> list[store.ChangeSet]:
+def _undo_targets(root: Path, sets: list[changes.ChangeSet]) -> list[changes.ChangeSet]:
     """The accepted commits that pushed undos revert: their changes are what an undo must restore."""
     pushed = {cs.sha for cs in sets}
     out = []
     for cs in sets:
         for sha in cs.trailers.get("Taizhang-Reverts", [])[-1:]:
-            if sha in pushed or store.rev(root, sha) is None:
+            if sha in pushed or gitcmd.rev(root, sha) is None:
                 continue
-            parents = store.git(root, "rev-list", "--parents", "-n", "1", sha).split()[1:]
-            out += store.changesets(root, paths=(), rev=sha, exclude=tuple(parents))
+            parents = gitcmd.git(root, "rev-list", "--parents", "-n", "1", sha).split()[1:]
+            out += changes.changesets(root, paths=(), rev=sha, exclude=tuple(parents))
     return out
 
 
-def _commit_problems(root: Path, sets: list[store.ChangeSet], config: dict) -> list[tuple[str, str]]:
+def _commit_problems(root: Path, sets: list[changes.ChangeSet], config: dict) -> list[tuple[str, str]]:
     """(commit, problem) for each pushed commit, oldest first."""
     targets = _undo_targets(root, sets)
     specs = [b for cs in [*sets, *targets] for f in cs.files for b in (f.old_blob, f.new_blob) if b]
-    blobs = store.read_blobs(root, list(dict.fromkeys(specs)))
+    blobs = gitcmd.read_blobs(root, list(dict.fromkeys(specs)))
     memo: dict = {}
     entries = {cs.sha: _entry(cs, blobs, memo) for cs in [*targets, *sets]}
     canonical = units_directory(config).canonical
@@ -132,7 +132,7 @@ def _commit_problems(root: Path, sets: list[store.ChangeSet], config: dict) -> l
         e = entries[cs.sha]
         texts = {}
         for f in cs.files:
-            if not f.path.startswith(store.TASKS_DIR + "/") or not f.path.endswith(".yaml") or "/." in f.path:
+            if not f.path.startswith(layout.TASKS_DIR + "/") or not f.path.endswith(".yaml") or "/." in f.path:
                 continue
             if f.status == "D" and e.action != "undo":  # an undo of an import is judged by undo_findings
                 out.append((cs.sha, f"删除了事项文件 {f.path}（事项只能撤销，不能删除）"))
@@ -156,11 +156,11 @@ def _signature_problems(root: Path, tips: list[str]) -> list[tuple[str, str]]:
     the signature is what ties a commit to the identity the roles name."""
     if not tips:
         return []
-    fmt = store.git_try(root, "config", "gpg.format")[1].strip()
-    if fmt == "ssh" and not store.git_try(root, "config", "gpg.ssh.allowedSignersFile")[1].strip():
+    fmt = gitcmd.git_try(root, "config", "gpg.format")[1].strip()
+    if fmt == "ssh" and not gitcmd.git_try(root, "config", "gpg.ssh.allowedSignersFile")[1].strip():
         return [(tips[0], "服务器没有设置 gpg.ssh.allowedSignersFile，无法验证签名；"
                           "请在裸仓库中 git config gpg.ssh.allowedSignersFile 认可的签名者文件")]
-    out = store.git(root, "log", "--format=%H%x1f%G?%x1f%GS%x1f%ae", *tips, "--not", "--all")
+    out = gitcmd.git(root, "log", "--format=%H%x1f%G?%x1f%GS%x1f%ae", *tips, "--not", "--all")
     found = []
     for line in out.splitlines():
         sha, code, signer, email = (line.split("\x1f") + ["", "", ""])[:4]
@@ -179,16 +179,16 @@ def refusals(root: Path, updates: list[Update]) -> list[str]:
         if u.new == ZERO:
             lines.append(f"不能删除 {u.ref}：已发布的台账历史不能删除")
             continue
-        if u.old != ZERO and not store.is_ancestor(root, u.old, u.new):
+        if u.old != ZERO and not gitcmd.is_ancestor(root, u.old, u.new):
             lines.append(f"不能改写 {u.ref} 已发布的历史（不是快进推送）；请先运行 taizhang sync，不要强制推送")
             continue
         tips.append(u.new)
     if lines:
         return lines
     config = _accepted_config(root, updates)
-    sets: dict[str, store.ChangeSet] = {}
+    sets: dict[str, changes.ChangeSet] = {}
     for tip in dict.fromkeys(tips):
-        for cs in store.changesets(root, paths=(), rev=tip, exclude=("--all",)):
+        for cs in changes.changesets(root, paths=(), rev=tip, exclude=("--all",)):
             sets.setdefault(cs.sha, cs)
     found = _commit_problems(root, list(sets.values()), config)
     if config.get("require_signed") is True:

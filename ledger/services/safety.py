@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..domain.errors import LedgerError, Problem
-from ..files import checks, settings, store
+from ..files import checks, gitcmd, layout, settings
 
 
 def settings_problems(root: Path) -> list[Problem]:
@@ -28,7 +28,7 @@ def settings_problems(root: Path) -> list[Problem]:
 def tracked_code(root: Path) -> list[Problem]:
     """`check`: tracked Python files, a ledger/ folder, executable files and links outside tasks/."""
     problems = []
-    listing = store.git(root, "ls-files", "-s", "-z")
+    listing = gitcmd.git(root, "ls-files", "-s", "-z")
     for entry in listing.split("\0"):
         meta, _, rel = entry.partition("\t")
         if not rel:
@@ -41,7 +41,7 @@ def tracked_code(root: Path) -> list[Problem]:
             problems.append(Problem(rel, 1, "台账中不应有 Python 程序文件：它可能被当作 taizhang 的程序运行；请删除（git rm）"))
         if mode == "100755":
             problems.append(Problem(rel, 1, f"台账中的文件不应可执行；请运行 git update-index --chmod=-x {rel} 后提交"))
-        elif mode == "120000" and not rel.startswith(store.TASKS_DIR + "/"):  # tasks/ has its own check
+        elif mode == "120000" and not rel.startswith(layout.TASKS_DIR + "/"):  # tasks/ has its own check
             problems.append(Problem(rel, 1, "是符号链接，台账中的文件必须是普通文件；请删除该链接"))
     return problems
 
@@ -51,15 +51,15 @@ def ledger_problems(led, strict: bool = False, progress: Callable[[int, int], No
     """`taizhang check`: every task file (and, with `code`, what a ledger must not hold), in file order."""
     from ..files.invariants import all_checks, ambiguity_problems
 
-    links = store.symlinks_in_tasks(led.root)
+    links = gitcmd.symlinks_in_tasks(led.root)
     problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
     if code:
         problems += tracked_code(led.root)
     problems += settings_problems(led.root)
     # never read through a link
-    loaded = {} if store.TASKS_DIR in links else {
+    loaded = {} if layout.TASKS_DIR in links else {
         rel: v for rel, v in led.load_all(progress).items() if rel not in links}
-    problems += [Problem(rel, 1, store.deleted_message(rel)) for rel in led.missing_task_files()]
+    problems += [Problem(rel, 1, layout.deleted_message(rel)) for rel in led.missing_task_files()]
     basic = list(all_checks())
     extra = []
     if strict:

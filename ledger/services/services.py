@@ -136,8 +136,8 @@ def _init_identity(root: Path, existing_repo: bool, name: str | None, email: str
 
     Returns the name and email to store in the ledger's git config ("" for what git already knows).
     """
+    from ..files.gitcmd import git_try
     from ..files.remote import global_config
-    from ..files.store import git_try
 
     name, email = clean(name, "经办人姓名"), clean(email, "邮箱")
     known = global_config("user.name")
@@ -158,15 +158,8 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
          email: str | None = None, ask: Callable[[str], str] | None = None) -> Path:
     """A new ledger in an empty folder; with `existing`, in a non-empty folder or repository,
     adding only the files that are not there (an existing file is never overwritten)."""
-    from ..files.store import (
-        CONFIG_FILE,
-        DEFAULT_CONFIG,
-        Ledger,
-        git,
-        git_try,
-        remote_ledger_branch,
-        unchecked_clone_error,
-    )
+    from ..files.gitcmd import git, git_try, remote_ledger_branch, unchecked_clone_error
+    from ..files.store import CONFIG_FILE, DEFAULT_CONFIG, Ledger
 
     root = Path(path or ".").expanduser().resolve()
     org = clean(org, "单位名称")
@@ -203,7 +196,7 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
     try:
         if not existing_repo:
             # GitPython creates the repository; every other git call is the git command line
-            # (store.git), which spares each command the ~100 ms import of GitPython.
+            # (gitcmd.git), which spares each command the ~100 ms import of GitPython.
             import git as gitpython
 
             gitpython.Repo.init(root, initial_branch="main")
@@ -569,7 +562,7 @@ def _load_plain(
     out = []
     from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
     loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
-    from ..files.store import deleted_message
+    from ..files.layout import deleted_message
 
     for rel in env.ledger().missing_task_files():
         env.warn(f"警告：{rel}: {deleted_message(rel)}")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..domain.actions import field_label
 from ..domain.errors import LedgerError, TaizhangError, UsageError
 from ..domain.model import format_id
-from ..files import codec, docnumbers, store
+from ..files import codec, docnumbers, gitcmd, layout
 from ..files import remote as remote_
 
 # Lists of dated records: both clerks' additions are kept, in date order.
@@ -58,7 +58,7 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, task_id: str = "") -> b
 
 # -- taizhang sync: fetch, renumber unpublished collisions, rebase, push ---------------
 
-TASK_FILE = re.compile(rf"^{store.TASKS_DIR}/(\d{{4}})/(\d{{4}})-(\d{{4,6}})\.yaml$")
+TASK_FILE = re.compile(rf"^{layout.TASKS_DIR}/(\d{{4}})/(\d{{4}})-(\d{{4,6}})\.yaml$")
 RENUMBER_TRAILER = "Taizhang-Renumbered"
 PUSH_ATTEMPTS = 3  # another clerk may push between our fetch and our push
 
@@ -89,7 +89,7 @@ class SyncResult:
 
 
 def _task_path(task_id: str) -> str:
-    return f"{store.TASKS_DIR}/{task_id[:4]}/{task_id}.yaml"
+    return f"{layout.TASKS_DIR}/{task_id[:4]}/{task_id}.yaml"
 
 
 def plan_renumbering(root, base: str | None, head: str, upstream: str) -> dict[str, str]:
@@ -98,9 +98,9 @@ def plan_renumbering(root, base: str | None, head: str, upstream: str) -> dict[s
     Unpublished = the file is not in the merge base (its add commit is only here). The new number
     is the next one after the remote's highest of that year that neither side uses.
     """
-    base_t = store.tree_entries(root, base) if base else {}
-    local_t = store.tree_entries(root, head)
-    remote_t = store.tree_entries(root, upstream)
+    base_t = gitcmd.tree_entries(root, base) if base else {}
+    local_t = gitcmd.tree_entries(root, head)
+    remote_t = gitcmd.tree_entries(root, upstream)
     clashes = sorted(p for p in local_t
                      if TASK_FILE.match(p) and p not in base_t and p in remote_t and remote_t[p] != local_t[p])
     if not clashes:
@@ -174,20 +174,20 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str],
     say so in their message (sentence + Taizhang-Renumbered trailer).
     """
     path_map = {_task_path(old): (old, _task_path(new)) for old, new in mapping.items()}
-    base_t = store.tree_entries(root, base) if base else {}
-    commits = store.rev_list(root, f"{base}..{head}" if base else head)
+    base_t = gitcmd.tree_entries(root, base) if base else {}
+    commits = gitcmd.rev_list(root, f"{base}..{head}" if base else head)
     new_of: dict[str, str] = {}
     memo: dict[tuple[str, str | None], str] = {}
     for sha in commits:
-        meta = store.commit_meta(root, sha)
+        meta = gitcmd.commit_meta(root, sha)
         parents = meta["parents"].split()
-        entries = store.tree_entries(root, sha)
+        entries = gitcmd.tree_entries(root, sha)
         # Only files added here (unpublished) can carry our old numbers as id or parent; a document
         # number issued here may be in any file changed here.
         local_files = [p for p in entries if TASK_FILE.match(p)
                        and (p not in base_t or (numbers and base_t[p] != entries[p]))]
         need = [p for p in local_files if (entries[p][1], path_map.get(p, (None,))[0]) not in memo]
-        blobs = store.read_blobs(root, [entries[p][1] for p in need])
+        blobs = gitcmd.read_blobs(root, [entries[p][1] for p in need])
         changes: dict[str, tuple[str, str] | None] = {}
         for p in local_files:
             mode, blob = entries[p]
@@ -195,14 +195,14 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str],
             if (blob, own) not in memo:
                 data = blobs[blob]
                 new = _renumber_text(data, mapping, own, numbers or {}) if data is not None else None
-                memo[(blob, own)] = blob if new is None or new == data else store.write_blob(root, new)
+                memo[(blob, own)] = blob if new is None or new == data else gitcmd.write_blob(root, new)
             new_blob = memo[(blob, own)]
             if own is not None:
                 changes[p] = None
                 changes[path_map[p][1]] = (mode, new_blob)
             elif new_blob != blob:
                 changes[p] = (mode, new_blob)
-        parent_entries = store.tree_entries(root, parents[0]) if parents else {}
+        parent_entries = gitcmd.tree_entries(root, parents[0]) if parents else {}
         # Touching the task, or naming it (上级事项：OLD): before the sync, OLD here meant our own task.
         renames = [(old, mapping[old]) for old in mapping
                    if entries.get(_task_path(old)) != parent_entries.get(_task_path(old))
@@ -213,15 +213,15 @@ def rewrite_local(root, base: str | None, head: str, mapping: dict[str, str],
         if not changes and new_parents == parents and message == meta["message"]:
             new_of[sha] = sha
             continue
-        new_of[sha] = store.commit_tree(root, meta["tree"], changes, new_parents, meta, message)
+        new_of[sha] = gitcmd.commit_tree(root, meta["tree"], changes, new_parents, meta, message)
     return new_of.get(head, head)
 
 
 def _conflict_line(root) -> str:
     """One sentence naming the task and the field(s) both sides changed, from the rebase's index."""
-    paths = store.conflicted_paths(root)
+    paths = gitcmd.conflicted_paths(root)
     for path in paths:
-        base, ours, theirs = store.index_stages(root, path)
+        base, ours, theirs = gitcmd.index_stages(root, path)
         task_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
         if TASK_FILE.match(path) and base is not None and ours is not None and theirs is not None:
             try:
@@ -237,11 +237,11 @@ def _conflict_line(root) -> str:
 
 
 def _git_or(root, args: list[str], message: str, hint: str, env: dict | None = None) -> str:
-    code, out, err = store.git_try(root, *args, env=env)
+    code, out, err = gitcmd.git_try(root, *args, env=env)
     if code != 0:
-        if store.disk_full(err):
+        if gitcmd.disk_full(err):
             raise LedgerError("磁盘空间已满，git 无法写入，台账未改变", "请清理磁盘后再运行 taizhang sync")
-        raise LedgerError(f"{message}（{store.git_reason(err, code)}）", hint)
+        raise LedgerError(f"{message}（{gitcmd.git_reason(err, code)}）", hint)
     return out
 
 
@@ -252,17 +252,17 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
     clerk = ledger.clerk(env.by)
     ident = {"GIT_COMMITTER_NAME": clerk.name, "GIT_COMMITTER_EMAIL": clerk.email}
     with ledger.locked():
-        branch = store.current_branch(root)
+        branch = gitcmd.current_branch(root)
         if branch is None:
             raise LedgerError("台账仓库不在任何分支上（HEAD 处于分离状态），无法同步",
                               f"请先运行 git -C {root} checkout main（或你的分支）")
-        if store.rebase_in_progress(root):
+        if gitcmd.rebase_in_progress(root):
             raise LedgerError("台账仓库里有一次未完成的 git 变基", f"请先运行 git -C {root} rebase --abort")
-        remote = remote or store.default_remote(root, branch)
-        if not store.has_remote(root, remote):
+        remote = remote or gitcmd.default_remote(root, branch)
+        if not gitcmd.has_remote(root, remote):
             raise UsageError(f"台账仓库没有名为 {remote} 的远程仓库",
                              "请先 git remote add origin 服务器上的台账地址，或用 --remote 指定")
-        dirty = store.uncommitted(root)
+        dirty = gitcmd.uncommitted(root)
         if dirty:
             shown = "、".join(dirty[:3]) + (f" 等 {len(dirty)} 个文件" if len(dirty) > 3 else "")
             raise UsageError(f"有未提交的修改，不能同步：{shown}",
@@ -270,14 +270,14 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
         result = SyncResult(remote, branch)
         tracking = f"refs/remotes/{remote}/{branch}"
         for _attempt in range(PUSH_ATTEMPTS):
-            previous = store.rev(root, tracking)
+            previous = gitcmd.rev(root, tracking)
             _git_or(root, ["fetch", "-q", remote], f"无法从 {remote} 取回", "请检查网络和远程仓库地址后重试")
-            head = store.rev(root, "HEAD")
-            upstream = store.rev(root, tracking)
+            head = gitcmd.rev(root, "HEAD")
+            upstream = gitcmd.rev(root, tracking)
             _refuse_rewritten(root, tracking, previous, upstream, f"{remote}/{branch}")
             _warn_deletions(env, root, head, upstream, remote)
-            local = store.rev_list(root, f"{upstream}..HEAD") if upstream else []
-            incoming = store.rev_list(root, f"HEAD..{upstream}") if upstream else []
+            local = gitcmd.rev_list(root, f"{upstream}..HEAD") if upstream else []
+            incoming = gitcmd.rev_list(root, f"HEAD..{upstream}") if upstream else []
             if incoming and not local:
                 _git_or(root, ["merge", "-q", "--ff-only", upstream], "快进到远程仓库的版本失败",
                         "请检查台账的 git 仓库状态")
@@ -290,12 +290,12 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
                 result.renumbered.update(mapping)
                 result.renumbered_numbers.update(numbers)
                 result.received += len(incoming)
-            local = store.rev_list(root, f"{upstream}..HEAD") if upstream else store.rev_list(root, "HEAD")
+            local = gitcmd.rev_list(root, f"{upstream}..HEAD") if upstream else gitcmd.rev_list(root, "HEAD")
             if not push or not local:
                 result.pending = len(local) if not push else 0
                 return result
             _check_before_push(env, ledger, head)
-            code, _, err = store.git_try(root, "push", "-q", "--set-upstream", remote, f"HEAD:refs/heads/{branch}")
+            code, _, err = gitcmd.git_try(root, "push", "-q", "--set-upstream", remote, f"HEAD:refs/heads/{branch}")
             if code == 0:
                 result.sent = len(local)
                 # A plain `git init --bare` remote names master: make the next plain `git clone` work.
@@ -314,7 +314,7 @@ def sync(env, remote: str | None = None, push: bool = True) -> SyncResult:
 
 
 def _merge_base(root, a: str, b: str) -> str | None:
-    code, out, _ = store.git_try(root, "merge-base", a, b)
+    code, out, _ = gitcmd.git_try(root, "merge-base", a, b)
     return out.strip() if code == 0 and out.strip() else None
 
 
@@ -323,27 +323,27 @@ def _rebase(root, head: str, base: str | None, upstream: str, mapping: dict[str,
     """Our commits (renumbered first) on top of the remote's; on any failure exactly `head` again."""
     try:
         if mapping or numbers:
-            store.reset_hard(root, rewrite_local(root, base, head, mapping, numbers))
+            gitcmd.reset_hard(root, rewrite_local(root, base, head, mapping, numbers))
         # The taizhang merge driver comes from .git/info/attributes + git config: rebase uses it too.
-        code, _, err = store.git_try(root, "-c", "rebase.autoStash=false", "rebase", "-q", "--no-autosquash",
+        code, _, err = gitcmd.git_try(root, "-c", "rebase.autoStash=false", "rebase", "-q", "--no-autosquash",
                                      upstream, env=ident)
         if code != 0:
-            why = _conflict_line(root) if store.rebase_in_progress(root) else (err.strip().splitlines() or ["?"])[-1]
+            why = _conflict_line(root) if gitcmd.rebase_in_progress(root) else (err.strip().splitlines() or ["?"])[-1]
             raise SyncConflict(f"同步已停止，台账恢复到同步前的状态：{why}",
                                "请双方商定后由一人修改，再运行 taizhang sync")
     except BaseException:
-        if store.rebase_in_progress(root):
-            store.git_try(root, "rebase", "--abort")
-        store.reset_hard(root, head)
+        if gitcmd.rebase_in_progress(root):
+            gitcmd.git_try(root, "rebase", "--abort")
+        gitcmd.reset_hard(root, head)
         raise
 
 
 # -- what a remote from someone else must not slip in ---------------------------------------
 def _refuse_rewritten(root, tracking: str, previous: str | None, upstream: str | None, name: str) -> None:
     """The remote's history only grows: a commit fetched before must still be in it (no `push -f`)."""
-    if previous is None or (upstream is not None and store.is_ancestor(root, previous, upstream)):
+    if previous is None or (upstream is not None and gitcmd.is_ancestor(root, previous, upstream)):
         return
-    store.git(root, "update-ref", tracking, previous)  # so the next sync sees the same rewrite
+    gitcmd.git(root, "update-ref", tracking, previous)  # so the next sync sees the same rewrite
     raise SyncRefused(f"{name} 的历史被改写：此前取回的提交 {previous[:12]} 已不在其中（可能有人强制推送）",
                       "同步已停止，台账未改变；请联系台账管理员核实服务器上的历史")
 
@@ -352,8 +352,8 @@ def _warn_deletions(env, root, head: str | None, upstream: str | None, remote: s
     if not upstream:
         return
     spec = f"{head}..{upstream}" if head else upstream
-    out = store.git(root, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=\x1e%H", spec,
-                    "--", store.TASKS_DIR)
+    out = gitcmd.git(root, "log", "--no-renames", "--diff-filter=D", "--name-only", "--format=\x1e%H", spec,
+                    "--", layout.TASKS_DIR)
     for chunk in out.split("\x1e")[1:]:
         sha, *paths = [ln for ln in chunk.splitlines() if ln]
         for path in paths:
@@ -367,7 +367,7 @@ def _check_before_push(env, ledger, before: str | None) -> None:
     problems = ledger_problems(ledger, code=False)
     if problems:
         if before:
-            store.reset_hard(ledger.root, before)
+            gitcmd.reset_hard(ledger.root, before)
         raise SyncRefused(f"同步后的台账未通过校验，未推送：{problems[0]}"
                           + (f" 等 {len(problems)} 处" if len(problems) > 1 else ""),
                           "台账已恢复到同步前；请运行 taizhang check 查看并改正后再同步")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..domain.errors import LedgerError
-from ..files.store import refuse_link
+from ..files.atomic import refuse_link
 
 SHIPPED = Path(__file__).resolve().parent.parent / "templates"
 

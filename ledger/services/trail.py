@@ -8,7 +8,7 @@ from ..domain import audit, rules
 from ..domain.errors import LedgerError, TransitionError, UsageError
 from ..domain.model import ID_RE
 from ..domain.relday import parse_day
-from ..files import codec, store
+from ..files import atomic, changes, codec, gitcmd, layout, store, transaction
 from .context import Env
 
 
@@ -27,10 +27,10 @@ def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | No
 
 def settings_history(root) -> list[tuple[str, str, str, object, object]]:
     """(commit, author, date, settings before, settings after) for each commit that changed taizhang.yaml."""
-    sets = store.changesets(root, paths=(store.CONFIG_FILE,))
+    sets = changes.changesets(root, paths=(store.CONFIG_FILE,))
     specs = [f"{cs.parents[0]}:{store.CONFIG_FILE}" for cs in sets if cs.parents]
     specs += [f"{cs.sha}:{store.CONFIG_FILE}" for cs in sets]
-    blobs = store.read_blobs(root, specs)
+    blobs = gitcmd.read_blobs(root, specs)
 
     def parsed(spec: str):
         data = blobs.get(spec)
@@ -45,13 +45,13 @@ def settings_history(root) -> list[tuple[str, str, str, object, object]]:
              parsed(f"{cs.sha}:{store.CONFIG_FILE}")) for cs in sets]
 
 
-def entries(env: Env, since: str | None = None, until: str | None = None, paths=(store.TASKS_DIR,)) -> list[audit.Entry]:
+def entries(env: Env, since: str | None = None, until: str | None = None, paths=(layout.TASKS_DIR,)) -> list[audit.Entry]:
     """Every commit touching task files (oldest first) with each file parsed before and after."""
     root = env.ledger().root
     since_d = parse_day(since, env.today, "--since 日期") if since else None
     until_d = parse_day(until, env.today, "--until 日期") if until else None
     # The recorded day (author date, as shown), not git's committer date that a sync's rebase resets.
-    sets = [cs for cs in store.changesets(root, paths=tuple(paths))
+    sets = [cs for cs in changes.changesets(root, paths=tuple(paths))
             if (since_d is None or cs.date[:10] >= since_d.isoformat())
             and (until_d is None or cs.date[:10] <= until_d.isoformat())]
     # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
@@ -62,7 +62,7 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
                 specs.append(f.old_blob)
             if f.status != "D" and f.new_blob:
                 specs.append(f.new_blob)
-    blobs = store.read_blobs(root, list(dict.fromkeys(specs)))
+    blobs = gitcmd.read_blobs(root, list(dict.fromkeys(specs)))
     memo: dict = {}
     out = []
     for cs in sets:
@@ -79,7 +79,7 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
 
 
 def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_id=None) -> list[audit.Entry]:
-    paths = (store.TASKS_DIR,)
+    paths = (layout.TASKS_DIR,)
     if task_id:
         from .services import resolve_id
 
@@ -122,24 +122,24 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
     found = audit.findings(history, strict) + forgery.findings(history, strict)
     settings = settings_history(root)
     found += forgery.settings_findings(settings, strict)
-    anchor = store.anchor_file(root)
+    anchor = layout.anchor_file(root)
     if anchor.exists():
         old = anchor.read_text(encoding="utf-8").strip()
-        head = store.rev(root, "HEAD")
-        if not head or not store.is_ancestor(root, old, head):
+        head = gitcmd.rev(root, "HEAD")
+        if not head or not gitcmd.is_ancestor(root, old, head):
             found.append(audit.Finding("rewritten", old, None,
                                        f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
     # Under --strict, a history that ever required signatures still does: one commit cannot turn it off.
     once = strict and forgery.strictest(settings, "require_signed", False)
     if led.config.get("require_signed") is True or once:
         why = "require_signed: true" if led.config.get("require_signed") is True else "历史上曾设 require_signed: true"
-        for sha in store.git(root, "rev-list", "HEAD").split():
-            if not store.verify_commit(root, sha):
+        for sha in gitcmd.git(root, "rev-list", "HEAD").split():
+            if not gitcmd.verify_commit(root, sha):
                 found.append(audit.Finding("unsigned", sha, None, f"提交没有可验证的签名（{why}）"))
     if set_anchor and not any(f.fatal for f in found):
-        head = store.rev(root, "HEAD")
+        head = gitcmd.rev(root, "HEAD")
         if head:
-            store.atomic_write(anchor, (head + "\n").encode())
+            atomic.atomic_write(anchor, (head + "\n").encode())
     return found
 
 
@@ -148,7 +148,7 @@ def undo(env: Env) -> tuple[str, str]:
     led = env.ledger()
     clerk = led.clerk(env.by)
     with led.locked():
-        sets = store.changesets(led.root, paths=(store.TASKS_DIR, store.CONFIG_FILE, store.CALENDAR_DIR))
+        sets = changes.changesets(led.root, paths=(layout.TASKS_DIR, store.CONFIG_FILE, store.CALENDAR_DIR))
         undone = {r for cs in sets for r in cs.trailers.get("Taizhang-Reverts", [])}
         pairs = undone | {cs.sha for cs in sets if set(cs.trailers.get("Taizhang-Reverts", [])) & undone}
         target = None
@@ -162,7 +162,7 @@ def undo(env: Env) -> tuple[str, str]:
             raise TransitionError(f"{clerk.name} 没有可以撤回的 taizhang 变更", "taizhang log --by 姓名 可查看变更记录")
         i, cs = target
         mine = {f.path for f in cs.files}
-        added = [f.path for f in cs.files if f.status == "A" and f.path.startswith(store.TASKS_DIR + "/")]
+        added = [f.path for f in cs.files if f.status == "A" and f.path.startswith(layout.TASKS_DIR + "/")]
         if added and cs.action != "import":
             raise TransitionError(
                 f"不能撤回“{cs.subject}”：撤回会删除事项文件，而编号不能重复使用",
@@ -177,7 +177,7 @@ def undo(env: Env) -> tuple[str, str]:
                     f"不能撤回“{cs.subject}”：之后 {later.author} 的“{later.subject}”也改了 {'、'.join(sorted(clash))}",
                     "请先撤回后来的变更，或用相应命令改正",
                 )
-        dirty = store.git(led.root, "status", "--porcelain", "--", *sorted(mine)).strip()
+        dirty = gitcmd.git(led.root, "status", "--porcelain", "--", *sorted(mine)).strip()
         if dirty:
             raise UsageError(f"{'、'.join(sorted(mine))} 有未提交的修改，不能撤回", "请先提交或还原这些修改")
         tasks = cs.trailers.get("Taizhang-Task", [])
@@ -187,7 +187,7 @@ def undo(env: Env) -> tuple[str, str]:
         if led.gate is not None:
             led.gate({f.path: (None, None) for f in cs.files}, message, clerk)
         try:
-            store.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
+            transaction.revert_commit(led.root, cs.sha, message, clerk, retire_numbers(led, added))
         except LedgerError as e:
             raise LedgerError(f"撤回失败：{e.message}", "台账未改变；请运行 taizhang check 检查") from None
     return cs.sha, cs.subject
@@ -200,5 +200,5 @@ def retire_numbers(led, added: list[str]) -> dict:
         m = ID_RE.match(path.rsplit("/", 1)[-1].removesuffix(".yaml"))
         if m:
             top[int(m.group(1))] = max(top.get(int(m.group(1)), 0), int(m.group(2)))
-    return {led.root / store.TASKS_DIR / str(y) / store.RETIRED_FILE: f"{max(n, led.retired_seq(y))}\n".encode()
+    return {led.root / layout.TASKS_DIR / str(y) / layout.RETIRED_FILE: f"{max(n, led.retired_seq(y))}\n".encode()
             for y, n in top.items()}

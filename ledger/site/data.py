@@ -12,7 +12,7 @@ from ..domain import report, rules
 from ..domain.actions import ACTION_LABELS
 from ..domain.audit import diff_text, field_diff
 from ..domain.model import STATUS_LABELS
-from ..files import codec, store
+from ..files import codec, layout, store
 from ..formats.render import task_json
 from ..services import history, services, trail
 from ..services.context import Env
@@ -75,7 +75,7 @@ def _identities(led, source: str, tasks: list) -> dict[str, str]:
     blobs = led.tree_blobs(source[4:]) if source.startswith("git:") and source != "git:none" else led.clean_blobs()
     out = {}
     for t in tasks:
-        sha = blobs.get(f"{store.TASKS_DIR}/{t.id[:4]}/{t.id}.yaml")  # Ledger.task_path, without pathlib's cost
+        sha = blobs.get(f"{layout.TASKS_DIR}/{t.id[:4]}/{t.id}.yaml")  # Ledger.task_path, without pathlib's cost
         out[t.id] = sha or hashlib.sha1(repr(codec.task_to_plain(t)).encode("utf-8")).hexdigest()
     return out
 
@@ -108,7 +108,7 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
     led = env.ledger()
     wanted = set(ids)
     # A few pages: ask git about their files only; many: one pass over the whole history is cheaper.
-    paths = tuple(led.rel(led.task_path(i)) for i in ids) if len(ids) <= 50 else (store.TASKS_DIR,)
+    paths = tuple(led.rel(led.task_path(i)) for i in ids) if len(ids) <= 50 else (layout.TASKS_DIR,)
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     day = data.as_of.isoformat()
     for e in trail.entries(env, paths=paths):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..files import store
+from ..files import gitcmd, layout
 
 SEP, START = "\x1f", "\x1e"
 
@@ -16,7 +16,7 @@ class History:
 
     `chain` is the first-parent line from HEAD back to the first commit, newest first, each with
     its author day (as `Ledger.revision_at` reads it); `first_day` the earliest author day of any
-    commit; `files` each task's commits, oldest first, as `store.changesets` lists them.
+    commit; `files` each task's commits, oldest first, as `changes.changesets` lists them.
     """
 
     head: str | None
@@ -56,7 +56,7 @@ def _new_commits(root, head: str, old: str | None) -> tuple[list[list[str]], str
     """(chain from head down to old, earliest author day among them, whether old is on that chain),
     reading only the commits old does not reach; None when git cannot list them (old is gone)."""
     args = ["log", "--format=%H %P %ad", "--date=short", head]
-    code, out, _ = store.git_try(root, *args, *([f"^{old}"] if old else []))
+    code, out, _ = gitcmd.git_try(root, *args, *([f"^{old}"] if old else []))
     if code != 0:
         return None
     parents: dict[str, tuple[str | None, str]] = {}
@@ -75,12 +75,12 @@ def _new_commits(root, head: str, old: str | None) -> tuple[list[list[str]], str
 
 
 def _file_commits(root, head: str, old: str | None) -> dict[str, list[list[str]]]:
-    """Each task file's commits in (old, head], oldest first: store.changesets' selection
+    """Each task file's commits in (old, head], oldest first: changes.changesets' selection
     (first parent, merges against it), without reading blob ids, bodies or trailers."""
     args = ["log", "--reverse", "--no-renames", "--name-only", "-m", "--first-parent",
-            f"--format={START}%H %ad", "--date=short", head, *([f"^{old}"] if old else []), "--", store.TASKS_DIR]
+            f"--format={START}%H %ad", "--date=short", head, *([f"^{old}"] if old else []), "--", layout.TASKS_DIR]
     found: dict[str, list[list[str]]] = {}
-    for chunk in store.git(root, *args).split(START)[1:]:
+    for chunk in gitcmd.git(root, *args).split(START)[1:]:
         top, *paths = chunk.strip("\n").split("\n")
         sha, day = top.split()
         for path in paths:
