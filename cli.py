@@ -51,14 +51,14 @@ def _fast_lane(argv: list[str]) -> int | None:
 
     def answer() -> int:
         from ledger.formats.render import dumps_rows, task_json
-        from ledger.services import services
+        from ledger.services import reading
         from ledger.services.context import Env, resolve_today
 
         env = Env(ledger_path=opts.get("--ledger"), today=resolve_today(opts.get("--as-of")), by=None)
         if argv[0] == "overdue":
-            items = services.overdue(env)
+            items = reading.overdue(env)
         else:  # list's defaults, as in list_(): a unit reporter's clone shows that unit's tasks
-            items = services.query(env, services.Filter(any_unit=services.home_units(env)))
+            items = reading.query(env, reading.Filter(any_unit=reading.home_units(env)))
             items.sort(key=lambda a: (a.task.due is None, a.task.due or env.today, a.task.id))
         text = dumps_rows(task_json(a) for a in items)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -153,10 +153,10 @@ def init(
     by: ByOpt = None,
 ) -> None:
     """新建台账：建立 git 仓库、taizhang.yaml、tasks/ 和 calendar/，并做第一次提交。"""
-    from ledger.services import services
+    from ledger.services import newledger
 
     ask = (lambda what: typer.prompt(what)) if sys.stdin.isatty() else None
-    root = services.init(path, org, _env(by=by), existing=existing, name=name, email=email, ask=ask)
+    root = newledger.init(path, org, _env(by=by), existing=existing, name=name, email=email, ask=ask)
     _out(f"已建立台账：{root}\n下一步：cd {root} && taizhang add 事项名称 --lead-unit 牵头单位 --within 10wd")
 
 
@@ -195,15 +195,14 @@ def add(
     例：taizhang add "推进老旧小区改造" --lead-unit 市住建局 --unit 市财政局 --source 常务会议 --on 2026-03-02
     """
     from ledger.formats.render import dumps, task_json
-    from ledger.services import services
+    from ledger.services import common, register
 
     env = _env(ledger, by=by, future=future)
-    spec = services.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
+    spec = register.NewTask(title, lead_unit, unit or [], leader, contact, source, ref, on, due, within,
                             milestone, tag, description, parent, new_unit, report)
-    task = services.add(env, spec)
+    task = register.add(env, spec)
     if fmt == TextFmt.json:
-        a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
-                            services.lag_points(env))
+        a = common.assess_task(env, task)
         _out(dumps(task_json(a)))
         return
     _out(f"已交办：{task.title}（牵头单位 {task.lead_unit}，时限 {task.due}{'，暂定' if task.due_provisional else ''}）")
@@ -219,12 +218,11 @@ def show(
 ) -> None:
     """查看一个事项的全部信息：灯色、时限、进展、延期、催办、核验。"""
     from ledger.formats.render import dumps, task_detail, task_json
-    from ledger.services import services
+    from ledger.services import common, reading
 
     env = _env(ledger, as_of)
-    task = services.get(env, task_id)
-    a = services.assess(task, env.today, env.ledger().calendar, services.warn_workdays(env),
-                        services.lag_points(env))
+    task = reading.get(env, task_id)
+    a = common.assess_task(env, task)
     if fmt == ShowFmt.json:
         _out(dumps(task_json(a)))
     else:
@@ -232,14 +230,7 @@ def show(
 
 
 def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.formats.render import (
-        PLAIN_TABLE_ROWS,
-        csv_text,
-        dumps_rows,
-        task_json,
-        task_lines,
-        task_table,
-    )
+    from ledger.formats.render import PLAIN_TABLE_ROWS, csv_text, dumps_rows, task_json, task_lines, task_table
 
     if fmt == Fmt.json:
         _out(dumps_rows(task_json(a) for a in items))
@@ -276,11 +267,11 @@ def list_(
     ledger: LedgerOpt = None,
 ) -> None:
     """列出事项（默认未办结的），按时限排序；可按状态、单位、领导、来源、灯色筛选。"""
-    from ledger.services import services
+    from ledger.services import reading
 
     env = _env(ledger, as_of)
-    mine = [] if unit or all_units else services.home_units(env)
-    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
+    mine = [] if unit or all_units else reading.home_units(env)
+    items = reading.query(env, reading.Filter(status, unit, leader, source, tag, overdue, light, due_before, all_,
                                                 milestone_overdue, urged, extended, late_assignment,
                                                 written_report_due, parent, mine))
     if mine and fmt == Fmt.table:
@@ -300,9 +291,9 @@ def overdue(
     ledger: LedgerOpt = None,
 ) -> None:
     """列出逾期事项，逾期最久的在前（按工作日计）。"""
-    from ledger.services import services
+    from ledger.services import reading
 
-    items = services.overdue(_env(ledger, as_of))
+    items = reading.overdue(_env(ledger, as_of))
     _emit_list(items, fmt, "逾期事项")
     if exit_code and items:
         raise typer.Exit(1)
@@ -322,9 +313,9 @@ def progress(
     by: ByOpt = None,
 ) -> None:
     """记录一条进展（可带完成百分比）；写多个编号时同一条进展记入每一项。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    for task in services.progress(_env(ledger, by=by, future=future), task_ids, text, on, percent):
+    for task in change.progress(_env(ledger, by=by, future=future), task_ids, text, on, percent):
         _out(f"已记录 {task.id} 的进展（共 {len(task.progress)} 条）")
 
 
@@ -371,9 +362,9 @@ def extend(
     ledger: LedgerOpt = None,
 ) -> None:
     """延期：须在时限届满前（含当日）提出并说明原因；超期后只有加 --approved-by 领导 --late 才记为超时延期。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    task = services.extend(_env(ledger, as_of, clerk), task_id, to, by_span, reason, approved_by, late, grant)
+    task = change.extend(_env(ledger, as_of, clerk), task_id, to, by_span, reason, approved_by, late, grant)
     _out(f"已延期 {task.id}：{task.deadline_changes[-1].old_due} → {task.due}" + ("（超时延期）" if late else ""))
 
 
@@ -387,9 +378,9 @@ def done(
     by: ByOpt = None,
 ) -> None:
     """责任单位申请办结；之后须经核验才能销号（taizhang close）。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    task = services.done(_env(ledger, by=by, future=future), task_id, note, on)
+    task = change.done(_env(ledger, by=by, future=future), task_id, note, on)
     _out(f"{task.id} 已申请办结，待核验销号")
 
 
@@ -405,9 +396,9 @@ def close(
     by: ByOpt = None,
 ) -> None:
     """核验后销号；事项须先申请办结。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    task = services.close(_env(ledger, by=by, future=future), task_id, verified_by, method, note, on)
+    task = change.close(_env(ledger, by=by, future=future), task_id, verified_by, method, note, on)
     _out(f"{task.id} 已销号（核验人 {task.verification.verified_by}）")
 
 
@@ -419,9 +410,9 @@ def reopen(
     by: ByOpt = None,
 ) -> None:
     """把待核验或已销号的事项退回责任单位重办（退办）。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    task = services.reopen(_env(ledger, by=by), task_id, reason)
+    task = change.reopen(_env(ledger, by=by), task_id, reason)
     _out(f"{task.id} 已退回重办")
 
 
@@ -433,9 +424,9 @@ def cancel(
     by: ByOpt = None,
 ) -> None:
     """撤销事项（可写多个编号，一次提交）；文件保留，历史可查。"""
-    from ledger.services import services
+    from ledger.services import change
 
-    for task in services.cancel(_env(ledger, by=by), task_ids, reason):
+    for task in change.cancel(_env(ledger, by=by), task_ids, reason):
         _out(f"{task.id} 已撤销")
 
 
@@ -536,12 +527,12 @@ def calendar(
 
     from ledger.domain.workdays import parse_date
     from ledger.formats.render import month_grid
-    from ledger.services import services
+    from ledger.services import provisional
 
     env = _env(ledger, by=by)
     if recompute:
         waiting: dict[int, int] = {}
-        changed = services.recompute(env, waiting=waiting)
+        changed = provisional.recompute(env, waiting=waiting)
         if not changed:
             _out("没有可以重算的暂定时限" + ("：" + "；".join(
                 f"{n} 项暂定时限等待 {y} 年的节假日安排（录入 calendar/{y}.yaml 后再重算）"
@@ -597,10 +588,10 @@ def rules_(ledger: LedgerOpt = None) -> None:
 
     from ledger.domain.rules import DEFAULT_RULES
     from ledger.domain.workdays import parse_span
-    from ledger.services import services
+    from ledger.services import common
 
     try:
-        kinds = services.source_rules(_env(ledger)).values()
+        kinds = common.source_rules(_env(ledger)).values()
     except TaizhangError:
         kinds = DEFAULT_RULES  # outside a ledger: the shipped rules
     table = Table(title="任务来源与时限规则", header_style="bold")
@@ -648,7 +639,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
     elif fmt == ReportFmt.xlsx:
         from ledger.formats import xlsx
         from ledger.formats.render import task_json
-        from ledger.services.services import report_file
+        from ledger.services.common import report_file
 
         path = report_file(env, output, default_name)
         xlsx.write_report(rep, [task_json(a) for a in rep.tasks], path)
@@ -656,7 +647,7 @@ def _emit_report(rep, fmt: "ReportFmt", output: Optional[str], default_name: str
         return
     elif fmt in (ReportFmt.docx, ReportFmt.pdf):
         from ledger.services import documents
-        from ledger.services.services import report_file
+        from ledger.services.common import report_file
 
         _out(f"已生成：{documents.write_report(env, rep, report_file(env, output, default_name), '.' + fmt.value)}")
         return
@@ -760,10 +751,10 @@ def export(
     from pathlib import Path
 
     from ledger.formats.render import dumps, task_json
-    from ledger.services import services
+    from ledger.services import reading
 
     env = _env(ledger, as_of)
-    items = services.query(env, services.Filter(status, unit, leader, source, tag, overdue, light, due_before,
+    items = reading.query(env, reading.Filter(status, unit, leader, source, tag, overdue, light, due_before,
                                                 include_closed=True))
     items.sort(key=lambda a: a.task.id)
     rows = [task_json(a) for a in items]
@@ -1136,15 +1127,15 @@ def log(
     """从 git 历史读出变更：谁、何时、做了什么、哪些字段从什么改成什么。给出编号则只看该事项。"""
     from ledger.domain.audit import entry_json
     from ledger.formats.render import dumps, log_json, log_table
-    from ledger.services import services, trail
+    from ledger.services import common, reading, trail
 
     env = _env(ledger)
     if task_id and not any((since, until, by, unit, action)):
-        commits = services.log(env, task_id)  # CLI.md's `log ID`, unchanged
+        commits = reading.log(env, task_id)  # CLI.md's `log ID`, unchanged
         if fmt == ShowFmt.json:
             _out(dumps(log_json(commits)))
         else:
-            _print(log_table(services.resolve_id(task_id, env.today), commits))
+            _print(log_table(common.resolve_id(task_id, env.today), commits))
         return
     entries = trail.log(env, since, until, by, unit, action, task_id)
     if fmt == ShowFmt.json:

@@ -293,7 +293,7 @@ def test_control_characters_refused(char):
 
 
 def test_whatever_bad_char_lets_through_the_reader_accepts():
-    # services.clean() admits any text bad_char() passes: every such character must round-trip,
+    # common.clean() admits any text bad_char() passes: every such character must round-trip,
     # or `add` would write a file nobody can read (found: U+FFFE/U+FFFF slipped through).
     astral = [0x10000, 0x1F600, 0x1FFFE, 0x1FFFF, 0xE0001, 0xF0000, 0x10FFFD, 0x10FFFF]
     codes = [c for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF] + astral
@@ -305,7 +305,7 @@ def test_whatever_bad_char_lets_through_the_reader_accepts():
 
 
 def test_control_character_in_a_written_task_does_not_load_silently():
-    # The writer does not filter (input is checked by services.clean); the reader must refuse.
+    # The writer does not filter (input is checked by common.clean); the reader must refuse.
     task = sample_task()
     task.description = "a\x85b"
     err = refused(task_to_yaml(task))

@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger.domain.roles import (
-    Identity,
-    Policy,
-    Touched,
-    Who,
-    policy_from_config,
-    refusal,
-)
+from ledger.domain.roles import Identity, Policy, Touched, Who, policy_from_config, refusal
 
 OFFICE = ("测试员", "ceshiyuan@example.gov.cn")  # conftest's git identity
 ZJJ = ("李明", "liming@zjj.example.gov.cn")  # reporter of 市住建局

@@ -9,16 +9,7 @@ import chinese_calendar
 import pytest
 
 from ledger.domain.errors import TransitionError, UsageError
-from ledger.domain.model import (
-    DeadlineChange,
-    DoneReport,
-    Event,
-    Milestone,
-    Progress,
-    Task,
-    Urge,
-    Verification,
-)
+from ledger.domain.model import DeadlineChange, DoneReport, Event, Milestone, Progress, Task, Urge, Verification
 from ledger.domain.rules import (
     DEFAULT_RULES,
     add_progress,

@@ -13,15 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.domain.errors import UsageError
-from ledger.domain.workdays import (
-    Calendar,
-    Due,
-    Span,
-    add_months,
-    add_natural,
-    parse_date,
-    parse_span,
-)
+from ledger.domain.workdays import Calendar, Due, Span, add_months, add_natural, parse_date, parse_span
 
 D = dt.date.fromisoformat
 ONE = dt.timedelta(days=1)

@@ -19,21 +19,10 @@ from . import codec, fastyaml, settings, transaction
 from .atomic import refuse_link
 from .cache import TaskCache, user_cache_file
 from .changes import Commit
-from .gitcmd import (
-    git,
-    git_try,
-    read_blobs,
-    remote_ledger_branch,
-    rev,
-    unchecked_clone_error,
-)
+from .gitcmd import git, git_try, read_blobs, remote_ledger_branch, rev, unchecked_clone_error
 from .layout import RETIRED_FILE, TASKS_DIR, deleted_message
 from .settings import CALENDAR_DIR, CONFIG_FILE
-from .transaction import (
-    WRITE_CUT,
-    Clerk,
-    recover_interrupted,
-)
+from .transaction import WRITE_CUT, Clerk, recover_interrupted
 
 
 def find_root(explicit: str | None, cwd: Path | None = None) -> Path:

@@ -335,13 +335,7 @@ def rebuild_progress(delay: float = 1.0):
             state["start"] = now
         bar = state["bar"]
         if bar is None and done < total and now - state["start"] > delay:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             bar = Progress(TextColumn("正在重建缓存"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                            console=console(stderr=True), transient=True)

@@ -10,7 +10,7 @@ from ..domain.model import Task
 from ..domain.notice import Notice, parse
 from ..domain.workdays import Calendar, Date
 from ..files import codec
-from . import services
+from . import provisional
 from .context import Env
 
 
@@ -107,5 +107,5 @@ def write(env: Env, notice: Notice) -> tuple[str, bool, list[Task]]:
     path, data = ledger.root / rel, calendar_file(notice)
     same = path.is_file() and path.read_bytes() == data
     # Filed already (the same notice twice): only deadlines still provisional may need a commit.
-    changed = services.recompute(env, None if same else {path: data}, cal, subject)
+    changed = provisional.recompute(env, None if same else {path: data}, cal, subject)
     return rel, not same, changed

@@ -17,15 +17,7 @@ from ..domain.phrases import DateProblem, parse_cn_date
 from ..files import codec
 from ..formats import sheets
 from . import rounds
-from .collect_out import (
-    FILL,
-    GUIDE_SHEET,
-    LOCKED,
-    MAIN_SHEET,
-    META_SHEET,
-    META_VERSION,
-    YES_NO,
-)
+from .collect_out import FILL, GUIDE_SHEET, LOCKED, MAIN_SHEET, META_SHEET, META_VERSION, YES_NO
 from .context import Env
 
 Date = dt.date
@@ -173,7 +165,7 @@ def read_book(path: Path, limits: sheets.Limits, problems: list[Problem], descri
 
 def _answer(book: Book, i: int, cell: dict[str, Any], sent: dict[str, list[str]], seen: dict[str, int],
             bad, describe) -> Answer | None:
-    from .services import clean
+    from .common import clean
 
     task_id = _text(cell["编号"])
     if not task_id:
@@ -263,7 +255,7 @@ def _apply(env: Env, book: Book, tasks: dict[str, Task], on: Date, bad) -> None:
 
 def receive(env: Env, paths: list[str], on: str | None = None, limit: list[str] | None = None) -> Outcome:
     """Check every workbook; only when all are clean, record each in a commit of its own."""
-    from .services import date_or_today
+    from .common import date_or_today
 
     ledger = env.ledger()
     day = date_or_today(on, env, "--on 日期")
@@ -391,6 +383,6 @@ def _commit(ledger, book: Book, r: rounds.Round, day: Date, clerk) -> str:
 
 
 def _short(text: str, n: int = 40) -> str:
-    from .services import short
+    from .common import short
 
     return short(text.replace("\n", " "), n)

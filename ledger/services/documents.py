@@ -13,8 +13,8 @@ from ..domain.rules import assess
 from ..files.atomic import atomic_write
 from ..formats import gbt9704, pdf, word
 from . import texts
+from .common import lag_points, resolve_id, warn_workdays
 from .context import Env
-from .services import lag_points, resolve_id, warn_workdays
 from .workflow import document_values, urge_values
 
 KINDS = {"assign": "交办单", "remind": "催办单", "supervise": "督办单", "notice": "督查通知书"}

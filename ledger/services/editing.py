@@ -9,8 +9,8 @@ from ..domain.actions import EDITABLE, field_label
 from ..domain.errors import UsageError
 from ..domain.model import Task
 from ..files import codec
+from .common import clean, commit_message, resolve_id, short, split_units
 from .context import Env
-from .services import clean, commit_message, resolve_id, short, split_units
 
 
 @dataclass

@@ -15,7 +15,7 @@ Date = dt.date
 
 def tasks_as_of(env: Env, day: Date) -> tuple[list[Task], str]:
     """Tasks at the end of `day`: today's files when nothing was recorded since, else git's snapshot."""
-    from .services import load_tasks
+    from .reading import load_tasks
 
     ledger = env.ledger()
     head = ledger.head()
@@ -73,7 +73,7 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
           keep=None) -> report.Report:
     """The report as `report` prints it; `keep(task)` narrows the tasks (the public site's selection)."""
     from ..domain.workdays import parse_date
-    from .services import lag_points, warn_workdays
+    from .common import lag_points, warn_workdays
 
     if kind == "unit":
         start = parse_date(since, "--since 日期") if since else Date(env.today.year, 1, 1)

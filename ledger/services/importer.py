@@ -71,7 +71,7 @@ _DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d*$", re.I)
 def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = None,
          new_unit: bool = False, options: Options | None = None) -> Plan:
     """Read and check every row of every sheet; nothing is written here."""
-    from .services import clean, source_rules
+    from .common import clean, source_rules
     from .workflow import units_directory
 
     opts = options or Options(new_unit=new_unit)
@@ -217,7 +217,7 @@ def counts(result: Plan, today: Date) -> Counts:
 
 def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None = None) -> list[Task]:
     """File every planned task with sequential IDs under the lock, in exactly one commit."""
-    from .services import commit_message
+    from .common import commit_message
 
     ledger = env.ledger()
     clerk = ledger.clerk(env.by)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..domain.extensions import add_request
 from ..domain.model import ExtensionRequest, Task
 from ..domain.workdays import parse_date
+from .change import change_task
+from .common import clean, date_or_today, short
 from .context import Env
-from .services import change_task, clean, date_or_today, short
 
 
 def request_extension(env: Env, task_id: str, to: str, reason: str, on: str | None = None) -> Task:

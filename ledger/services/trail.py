@@ -81,7 +81,7 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
 def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_id=None) -> list[audit.Entry]:
     paths = (layout.TASKS_DIR,)
     if task_id:
-        from .services import resolve_id
+        from .common import resolve_id
 
         task_id = resolve_id(task_id, env.today)
         paths = (env.ledger().rel(env.ledger().task_path(task_id)),)
@@ -90,7 +90,7 @@ def log(env: Env, since=None, until=None, by=None, unit=None, action=None, task_
 
 
 def review(env: Env, since: str, until: str | None = None) -> dict:
-    from .services import load_tasks
+    from .reading import load_tasks
 
     since_d = parse_day(since, env.today, "--since 日期")
     cal = env.ledger().calendar

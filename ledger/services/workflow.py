@@ -22,27 +22,17 @@ from ..domain.model import (
     Task,
     Urge,
 )
+from ..domain.rules import Assessed, assess
 from ..domain.unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
 from ..domain.workdays import parse_date, parse_span
 from ..files import codec
 from ..formats.gbt9704 import chinese_date
 from . import texts
+from .change import change_task, refuse_unchecked
+from .common import clean, commit_message, date_or_today, lag_points, resolve_id, short, warn_workdays
 from .context import Env
-from .services import (
-    Assessed,
-    assess,
-    change_task,
-    clean,
-    commit_message,
-    date_or_today,
-    lag_points,
-    load_tasks,
-    milestone_entry,
-    refuse_unchecked,
-    resolve_id,
-    short,
-    warn_workdays,
-)
+from .reading import load_tasks
+from .register import milestone_entry
 
 Date = dt.date
 _NUMBER_RE = re.compile(r"^(.+)〔(\d{4})〕(\d+)号$")

@@ -12,9 +12,10 @@ from ..domain import report, rules
 from ..domain.actions import ACTION_LABELS
 from ..domain.audit import diff_text, field_diff
 from ..domain.model import STATUS_LABELS
+from ..domain.rules import assess
 from ..files import codec, layout, store
 from ..formats.render import task_json
-from ..services import history, services, trail
+from ..services import common, history, reading, trail
 from ..services.context import Env
 from . import gitlog
 from .public import is_public, public_marks, public_task, scrub
@@ -88,17 +89,17 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
         marks = public_marks(led.config)
         keep = lambda t: is_public(t, marks)  # noqa: E731
     rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
-    cal, warn, lag = led.calendar, services.warn_workdays(env), services.lag_points(env)
+    cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
     # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
     # tasks the report counted; the report judged with the default, so only another setting judges again.
     assessed = rep.tasks if lag == rules.DEFAULT_LAG_POINTS else \
-        [services.assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
+        [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
     past = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
-                    [a.task.id for a in services.overdue_order(assessed)], commits, _settings_digest(led), past, keep)
+                    [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
