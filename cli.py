@@ -161,7 +161,7 @@ def init(
 
 
 def _sources_help() -> str:
-    from ledger.domain.rules import DEFAULT_RULES
+    from ledger.domain.sources import DEFAULT_RULES
 
     kinds = "、".join(f"{r.kind}({r.deadline})" if r.deadline else r.kind for r in DEFAULT_RULES)
     return f"任务来源；未给时限时按来源规则计算。内置来源（括号内为默认时限）：{kinds}。详见 taizhang rules"
@@ -586,7 +586,7 @@ def rules_(ledger: LedgerOpt = None) -> None:
     """列出任务来源及其默认时限规则（台账的 taizhang.yaml 可覆盖或新增）。"""
     from rich.table import Table
 
-    from ledger.domain.rules import DEFAULT_RULES
+    from ledger.domain.sources import DEFAULT_RULES
     from ledger.domain.workdays import parse_span
     from ledger.services import common
 
@@ -997,7 +997,7 @@ def escalate(
     by: ByOpt = None,
 ) -> None:
     """记录一次协调及其层级；两次协调仍未解决时，show 和 check --strict 提示须书面上报。"""
-    from ledger.domain.rules import written_report_due
+    from ledger.domain.cycles import written_report_due
     from ledger.services import workflow
 
     task = workflow.escalate(_env(ledger, by=by, future=future), task_id, to, note, resolved, on)

@@ -19,7 +19,7 @@ from ledger.domain.model import (
     Verification,
     format_id,
 )
-from ledger.domain.rules import DEFAULT_RULES
+from ledger.domain.sources import DEFAULT_RULES
 from ledger.domain.workdays import Calendar, parse_span
 from ledger.files import codec
 from ledger.files.store import DEFAULT_CONFIG

@@ -9,23 +9,10 @@ import chinese_calendar
 import pytest
 
 from ledger.domain.errors import TransitionError, UsageError
+from ledger.domain.lights import light, overdue_workdays, workdays_left
 from ledger.domain.model import DeadlineChange, DoneReport, Event, Milestone, Progress, Task, Urge, Verification
-from ledger.domain.rules import (
-    DEFAULT_RULES,
-    add_progress,
-    cancel,
-    close,
-    extend,
-    light,
-    overdue_workdays,
-    reopen,
-    report_done,
-    resolve_source,
-    rule_span,
-    rules_from_config,
-    urge,
-    workdays_left,
-)
+from ledger.domain.rules import add_progress, cancel, close, extend, reopen, report_done, urge
+from ledger.domain.sources import DEFAULT_RULES, resolve_source, rule_span, rules_from_config
 from ledger.domain.workdays import Calendar, Due, parse_span
 
 D = dt.date.fromisoformat

@@ -13,7 +13,7 @@ Date = dt.date
 # Said of work that never ends: no deadline, listed as 长期, never red.
 NO_DEADLINE = ("长期", "持续推进", "长期坚持", "常态化", "持续", "长期推进", "常态化推进", "无", "长期坚持推进",
                "持续开展", "常态长效", "长效推进")
-# A recurring duty becomes a reporting cycle (rules.parse_cycle) instead of one deadline.
+# A recurring duty becomes a reporting cycle (cycles.parse_cycle) instead of one deadline.
 RECURRING: tuple[tuple[str, str], ...] = (
     (r"每(?:一)?周(?:[一二三四五六日天]|末)?", "weekly:1wd"),
     (r"每(?:个)?月(?:底|末|初|\d{1,2}日)?", "monthly:3wd"),

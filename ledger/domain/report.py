@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from . import rules
+from . import cycles
 from .errors import UsageError
+from .lights import DEFAULT_LAG_POINTS, assess
 from .model import URGE_LEVELS, Task, done_reports, verifications
-from .rules import DEFAULT_LAG_POINTS, assess
 from .workdays import Calendar
 
 Date = dt.date
@@ -213,7 +213,7 @@ def build(
         {"id": t.id, "title": t.title, "lead_unit": t.lead_unit,
          "failed_coordinations": _failed_coordinations(t),
          "last_coordination": t.coordinations[-1].on.isoformat()}
-        for t in sorted(tasks, key=lambda t: t.id) if rules.written_report_due(t)
+        for t in sorted(tasks, key=lambda t: t.id) if cycles.written_report_due(t)
     ]
     rep.overdue.sort(key=lambda o: (-o["overdue_workdays"], o["id"]))
     rep.extensions.sort(key=lambda e: (e["on"], e["id"]))

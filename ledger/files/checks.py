@@ -196,7 +196,7 @@ STRICT: list[Callable[[str, dict, Task], list[Finding]]] = [
 
 
 def check_written_report(rel: str, plain: dict, task: Task) -> list[Finding]:
-    from ..domain.rules import written_report_due
+    from ..domain.cycles import written_report_due
 
     if written_report_due(task):
         return [("coordinations", "经两次以上协调仍未解决，须以书面形式上报协调情况、原因和意见建议 [003 §二(一)]")]

@@ -129,7 +129,7 @@ def config_findings(raw: Any) -> list[Finding]:
 
 
 def _rules_findings(rules_raw: Any) -> list[Finding]:
-    from ..domain.rules import rules_from_config
+    from ..domain.sources import rules_from_config
 
     if rules_raw is None:
         return []

@@ -55,13 +55,13 @@ def task_json(a) -> dict[str, Any]:
             out["overdue_workdays"] = a.overdue_workdays
             out["workdays_left"] = a.workdays_left
     out["status_label"] = STATUS_LABELS[a.task.status]
-    from ..domain.rules import assign_late
+    from ..domain.sources import assign_late
 
     out["assign_late_days"] = assign_late(a.task)
-    from ..domain.rules import written_report_due
+    from ..domain.cycles import written_report_due
 
     out["written_report_due"] = written_report_due(a.task)
-    from ..domain.rules import extended
+    from ..domain.sources import extended
 
     out["urged"] = bool(a.task.urges)
     out["extended"] = extended(a.task)
@@ -180,12 +180,12 @@ def task_detail(a, commits: list | None = None):
         done_pct = [p.percent for p in t.progress if p.percent is not None][-1]
         rows.append(("完成进度", f"{done_pct}%（序时进度 {a.expected_percent}%，"
                      + (f"落后 {a.progress_lag} 个百分点）" if a.progress_lag > 0 else "不落后）")))
-    from ..domain.rules import written_report_due
+    from ..domain.cycles import written_report_due
 
     if written_report_due(t):
         rows.append(("须书面上报", "经两次以上协调仍未解决，须书面上报协调情况、原因和意见建议"))
     if t.assign_due:
-        from ..domain.rules import assign_late
+        from ..domain.sources import assign_late
 
         late = assign_late(t)
         note = f"应于 {t.assign_due} 前印发交办单，登记于 {t.registered_on}"

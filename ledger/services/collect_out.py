@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..domain.errors import UsageError
+from ..domain.lights import Assessed
 from ..domain.model import LIGHT_LABELS
-from ..domain.rules import Assessed
 from ..formats import cells
 from . import rounds
 from .context import Env

@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from ..domain import rules
+from ..domain import lights, sources
 from ..domain.errors import LedgerError, UsageError
+from ..domain.lights import Assessed, assess
 from ..domain.model import ID_RE, Task, format_id
-from ..domain.rules import Assessed, assess
 from ..domain.workdays import Due, parse_date
 from ..files import codec
 from .context import Env
@@ -90,7 +90,7 @@ def commit_message(subject: str, action: str, task_ids: Iterable[str], body: str
 # Both settings are checked with their file:line when the ledger's config is read (settings.py).
 def lag_points(env: Env) -> int:
     """How many points behind 序时进度 a task may fall before it turns yellow."""
-    return env.ledger().config.get("progress_lag_points", rules.DEFAULT_LAG_POINTS)
+    return env.ledger().config.get("progress_lag_points", lights.DEFAULT_LAG_POINTS)
 
 
 def assess_task(env: Env, task: Task) -> Assessed:
@@ -103,9 +103,9 @@ def warn_workdays(env: Env) -> int:
     return env.ledger().config.get("warn_workdays", 3)
 
 
-def source_rules(env: Env) -> dict[str, rules.SourceRule]:
+def source_rules(env: Env) -> dict[str, sources.SourceRule]:
     try:
-        return rules.rules_from_config(env.ledger().config.get("rules"))
+        return sources.rules_from_config(env.ledger().config.get("rules"))
     except UsageError as e:
         raise LedgerError(f"taizhang.yaml 的 rules 设置有误：{e.message}", e.hint) from None
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from string import Template
 
 from ..domain.errors import LedgerError, UsageError
+from ..domain.lights import assess
 from ..domain.model import Task
 from ..domain.report import Report
-from ..domain.rules import assess
 from ..files.atomic import atomic_write
 from ..formats import gbt9704, pdf, word
 from . import texts

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..domain import phrases, rules
+from ..domain import phrases, sources
 from ..domain.errors import UsageError
 from ..domain.model import DoneReport, Event, Progress, Task, Verification, format_id
 from ..files import checks, codec, invariants
@@ -180,7 +180,7 @@ def _source(raw_source: str, ref: str, kinds) -> tuple[str, str]:
     source = ""
     if raw_source:
         try:
-            source = rules.resolve_source(raw_source, kinds).kind
+            source = sources.resolve_source(raw_source, kinds).kind
         except UsageError:
             # An office's own wording ("2026年政府工作报告"): keep the words, as the reference.
             found = [r.kind for r in kinds.values() if any(w in raw_source for w in (r.kind, *r.aliases))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from ..domain import rules
+from ..domain import cycles, rules, sources
 from ..domain.errors import LedgerError, UsageError
+from ..domain.lights import Assessed, assess
 from ..domain.model import STATUS_LABELS, Task, misfiled
-from ..domain.rules import Assessed, assess
 from ..domain.workdays import parse_date
 from ..files import codec
 from .common import lag_points, resolve_id, source_rules, warn_workdays
@@ -116,7 +116,7 @@ def query(env: Env, f: Filter) -> list[Assessed]:
     due_before = parse_date(f.due_before, "--due-before 日期") if f.due_before else None
     source = None
     if f.source:
-        source = rules.resolve_source(f.source, source_rules(env)).kind
+        source = sources.resolve_source(f.source, source_rules(env)).kind
     statuses = set(f.statuses or ())
     if not statuses and not f.include_closed:
         statuses = {"open", "reported", "suspended"}
@@ -151,11 +151,11 @@ def query(env: Env, f: Filter) -> list[Assessed]:
             continue
         if f.urged and not task.urges:
             continue
-        if f.extended and not rules.extended(task):
+        if f.extended and not sources.extended(task):
             continue
-        if f.late_assignment and not rules.assign_late(task):
+        if f.late_assignment and not sources.assign_late(task):
             continue
-        if f.written_report_due and not rules.written_report_due(task):
+        if f.written_report_due and not cycles.written_report_due(task):
             continue
         a = assess(task, today, cal, warn, lag, plain)
         if f.overdue and a.overdue_workdays <= 0:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..domain import rules
+from ..domain import cycles, sources
 from ..domain.errors import UsageError
 from ..domain.model import Milestone, Task, format_id
 from ..domain.workdays import Calendar, Due, parse_date, parse_span
@@ -70,17 +70,17 @@ def add(env: Env, spec: NewTask) -> Task:
     rule_span: str | None = spec.within
     basis, assign_due = "", None
     if source:
-        rule = rules.resolve_source(source, source_rules(env))
+        rule = sources.resolve_source(source, source_rules(env))
         source = rule.kind
-        assign_due = rules.assign_due(rule, assigned_on, cal)
+        assign_due = sources.assign_due(rule, assigned_on, cal)
         if not spec.due and not spec.within:
-            rule_span = rules.rule_span(rule, units)
+            rule_span = sources.rule_span(rule, units)
             if rule_span is None:
                 raise UsageError(
                     f"来源“{rule.kind}”没有统一时限（{rule.basis}）",
                     "请用 --due 日期 或 --within 期限 指定时限",
                 )
-            basis = rules.rule_basis(rule, rule_span)
+            basis = sources.rule_basis(rule, rule_span)
     if spec.due:
         due = Due(parse_date(spec.due, "--due 日期"), False)
         if due.date < assigned_on:
@@ -95,7 +95,7 @@ def add(env: Env, spec: NewTask) -> Task:
     parent = workflow.check_parent(env, spec.parent, due.date) if spec.parent else ""
     report_cycle = clean(spec.report, "报送周期")
     if report_cycle:
-        rules.parse_cycle(report_cycle)
+        cycles.parse_cycle(report_cycle)
     milestones = []
     for m in spec.milestones or []:
         ms, ms_due = milestone_entry(m, assigned_on, cal)

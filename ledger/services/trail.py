@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain import audit, rules
+from ..domain import audit, lights
 from ..domain.errors import LedgerError, TransitionError, UsageError
 from ..domain.model import ID_RE
 from ..domain.relday import parse_day
@@ -99,11 +99,11 @@ def review(env: Env, since: str, until: str | None = None) -> dict:
     for task in load_tasks(env):
         if task.status in ("closed", "cancelled"):
             continue
-        if rules.overdue_workdays(task, env.today, cal) > 0 and rules.overdue_workdays(task, day_before, cal) == 0:
+        if lights.overdue_workdays(task, env.today, cal) > 0 and lights.overdue_workdays(task, day_before, cal) == 0:
             first = audit.first_red_day(task.due, cal.next_workday_on_or_after)
             red.append({"task": task.id, "title": task.title, "who": task.lead_unit,
                         "when": first.isoformat() if first else None, "commit": None,
-                        "detail": f"时限 {task.due}，已逾期 {rules.overdue_workdays(task, env.today, cal)} 个工作日"})
+                        "detail": f"时限 {task.due}，已逾期 {lights.overdue_workdays(task, env.today, cal)} 个工作日"})
     from ..domain import forgery
 
     found = entries(env, since, until)

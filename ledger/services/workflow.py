@@ -7,8 +7,9 @@ import re
 from dataclasses import dataclass
 from string import Template
 
-from ..domain import rules
+from ..domain import cycles, lights, rules
 from ..domain.errors import LedgerError, TransitionError, UsageError
+from ..domain.lights import Assessed, assess
 from ..domain.model import (
     DIFFICULTY_ANSWERS,
     ESCALATION_LEVELS,
@@ -22,7 +23,6 @@ from ..domain.model import (
     Task,
     Urge,
 )
-from ..domain.rules import Assessed, assess
 from ..domain.unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
 from ..domain.workdays import parse_date, parse_span
 from ..files import codec
@@ -129,7 +129,7 @@ def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None
                 return []
         else:
             targets = sorted(
-                (t for t in tasks if t.status == "open" and rules.overdue_workdays(t, env.today, cal) > 0),
+                (t for t in tasks if t.status == "open" and lights.overdue_workdays(t, env.today, cal) > 0),
                 key=lambda t: t.id,
             )
             if not targets:
@@ -320,7 +320,7 @@ def escalate(env: Env, task_id: str, level: str, note: str | None, resolved: boo
     entry = Coordination(date_or_today(on, env, "--on 日期"), level,
                          clean(note, "协调情况", required=True, multiline=True), resolved,
                          env.ledger().clerk(env.by).name)
-    return change_task(env, task_id, lambda t: rules.coordinate(t, entry), "escalate",
+    return change_task(env, task_id, lambda t: cycles.coordinate(t, entry), "escalate",
                    lambda t: f"协调 {t.id} {short(t.title, 20)}（{ESCALATION_LEVELS.get(level, level)}，"
                              f"{'已解决' if resolved else '未解决'}）", entry.note)
 
@@ -343,7 +343,7 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
                     top = max(top, int(m.group(3)))
         entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
         old = ledger.read_task(task_id)
-        new = codec.upgraded(rules.notice(old, entry))
+        new = codec.upgraded(cycles.notice(old, entry))
         refuse_unchecked(old, new)
         ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
                       commit_message(f"下达督查通知书 {task_id} {short(new.title)}（{entry.number}），限 {fix_due} 前整改",
@@ -354,7 +354,7 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
 def interview(env: Env, task_id: str, person: str, note: str | None, on: str | None) -> Task:
     entry = Interview(date_or_today(on, env, "--on 日期"), clean(person, "被约谈人", required=True),
                       clean(note, "说明", multiline=True), env.ledger().clerk(env.by).name)
-    return change_task(env, task_id, lambda t: rules.interview(t, entry), "interview",
+    return change_task(env, task_id, lambda t: cycles.interview(t, entry), "interview",
                    lambda t: f"约谈 {t.id} {short(t.title, 20)}：{entry.person}", entry.note)
 
 
@@ -375,7 +375,7 @@ def due_reports(env: Env) -> list[OwedReport]:
     cal = env.ledger().calendar
     out = []
     for t in load_tasks(env):
-        state = rules.report_state(t, env.today, cal)
+        state = cycles.report_state(t, env.today, cal)
         if state:
             out.append(OwedReport(t, *state))
     return sorted(out, key=lambda r: (r.due, r.task.id))

@@ -8,11 +8,11 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..domain import report, rules
+from ..domain import lights, report
 from ..domain.actions import ACTION_LABELS
 from ..domain.audit import diff_text, field_diff
+from ..domain.lights import assess
 from ..domain.model import STATUS_LABELS
-from ..domain.rules import assess
 from ..files import codec, layout, store
 from ..formats.render import task_json
 from ..services import common, history, reading, trail
@@ -92,7 +92,7 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
     # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
     # tasks the report counted; the report judged with the default, so only another setting judges again.
-    assessed = rep.tasks if lag == rules.DEFAULT_LAG_POINTS else \
+    assessed = rep.tasks if lag == lights.DEFAULT_LAG_POINTS else \
         [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
     past = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
