@@ -8,6 +8,7 @@ from ..domain import report
 from ..domain.errors import UsageError
 from ..domain.model import Task, misfiled
 from ..files import codec
+from ..files.store import parse_task
 from .context import Env
 
 Date = dt.date
@@ -24,33 +25,68 @@ def tasks_as_of(env: Env, day: Date) -> tuple[list[Task], str]:
         if rev is None and head is not None:
             return [], "git:none"  # the ledger did not exist yet on that day
         return load_tasks(env), "files"
-    then = ledger.tree_blobs(rev)
-    # Files unchanged since then are read through today's cache; only the others are parsed from git.
-    now = ledger.clean_blobs()
-    same = {p for p, sha in then.items() if now.get(p) == sha}
-    loaded = ledger.load_all() if same else {}
-    tasks: list[Task] = []
-    older: list[str] = []
-    for path in then:
-        plain = loaded.get(path) if path in same else None
-        if isinstance(plain, dict) and misfiled(path, plain.get("id")):
-            env.warn(f"警告：{misfiled(path, plain.get('id'))}（已跳过，请运行 taizhang check）")
-            continue
-        if isinstance(plain, dict):
-            tasks.append(codec.task_from_plain(plain))
-        else:
-            older.append(path)
-    for path, data in zip(older, ledger.read_blobs([then[p] for p in older])):
-        try:
-            task = codec.task_from_bytes(data)
-        except codec.FormatError as e:
-            env.warn(f"警告：{path}:{e.line}: {e.message}（{rev[:8]} 时的版本，已跳过）")
-            continue
-        if misfiled(path, task.id):
-            env.warn(f"警告：{misfiled(path, task.id)}（{rev[:8]} 时的版本，已跳过）")
-            continue
-        tasks.append(task)
-    return tasks, f"git:{rev}"
+    return Snapshots(env).tasks(rev, ledger.tree_blobs(rev)), f"git:{rev}"
+
+
+class Snapshots:
+    """The tasks of trees at past commits, each file version read once however many trees hold it.
+
+    A file unchanged since then is read through today's cache, the others are parsed from git;
+    the site's trend reads a dozen month-end trees that share most of their files.
+    """
+
+    def __init__(self, env: Env, known: dict | None = None):
+        self.env = env
+        # blob id → (plain form, error), as trail.parse_version gives them: versions read already
+        self.known = {} if known is None else known
+        self.parsed: dict[str, Task | codec.FormatError] = {}  # blob id → its task, or why it is unreadable
+        self.now: dict[str, str] | None = None
+        self.loaded: dict | None = None
+
+    def tasks(self, rev: str, then: dict[str, str]) -> list[Task]:
+        """The tasks of the tree `then` (task file → blob id) at commit `rev`, warning of bad files."""
+        ledger = self.env.ledger()
+        if self.now is None:
+            self.now = ledger.clean_blobs()
+        same = {p for p, sha in then.items() if self.now.get(p) == sha}
+        if same and self.loaded is None:
+            self.loaded = ledger.load_all()
+        tasks: list[Task] = []
+        older: list[str] = []
+        for path in then:
+            plain = self.loaded.get(path) if path in same else None
+            if isinstance(plain, dict) and misfiled(path, plain.get("id")):
+                self.env.warn(f"警告：{misfiled(path, plain.get('id'))}（已跳过，请运行 taizhang check）")
+                continue
+            if isinstance(plain, dict):
+                task = self.parsed.get(then[path])
+                if not isinstance(task, Task):
+                    task = self.parsed[then[path]] = codec.task_from_plain(plain)
+                tasks.append(task)
+            else:
+                older.append(path)
+        unread = []
+        for sha in dict.fromkeys(then[p] for p in older if then[p] not in self.parsed):
+            plain = self.known.get(sha, (None,))[0]
+            if isinstance(plain, dict):
+                self.parsed[sha] = codec.task_from_plain(plain)
+            else:
+                unread.append(sha)
+        for sha, data in zip(unread, ledger.read_blobs(unread)):
+            try:
+                self.parsed[sha] = parse_task(data)
+            except codec.FormatError as e:
+                self.parsed[sha] = e
+        for path in older:
+            task = self.parsed[then[path]]
+            if isinstance(task, codec.FormatError):
+                self.env.warn(f"警告：{path}:{task.line}: {task.message}（{rev[:8]} 时的版本，已跳过）")
+                continue
+            if misfiled(path, task.id):
+                self.env.warn(f"警告：{misfiled(path, task.id)}（{rev[:8]} 时的版本，已跳过）")
+                continue
+            tasks.append(task)
+        return tasks
 
 
 def period_for(kind: str, env: Env, month: str | None, as_of_given: bool) -> tuple[Date, Date, Date]:
@@ -70,8 +106,12 @@ def period_for(kind: str, env: Env, month: str | None, as_of_given: bool) -> tup
 
 def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = False,
           unit: str | None = None, ranking: bool = True, since: str | None = None,
-          keep=None) -> report.Report:
-    """The report as `report` prints it; `keep(task)` narrows the tasks (the public site's selection)."""
+          keep=None, snapshot: tuple[list[Task], str] | None = None) -> report.Report:
+    """The report as `report` prints it; `keep(task)` narrows the tasks (the public site's selection).
+
+    `snapshot` is the tasks on the judged day and their source, when the caller has read them
+    already (the site's trend, one Snapshots for all months).
+    """
     from ..domain.workdays import parse_date
     from .common import lag_points, warn_workdays
 
@@ -82,7 +122,7 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
         start, end, judged = period_for(kind, env, month, as_of_given)
     from .workflow import units_directory
 
-    tasks, source = tasks_as_of(env, judged)
+    tasks, source = snapshot if snapshot is not None else tasks_as_of(env, judged)
     if keep is not None:
         tasks = [t for t in tasks if keep(t)]
     ledger = env.ledger()

@@ -54,6 +54,16 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
     sets = [cs for cs in changes.changesets(root, paths=tuple(paths))
             if (since_d is None or cs.date[:10] >= since_d.isoformat())
             and (until_d is None or cs.date[:10] <= until_d.isoformat())]
+    return parsed_entries(root, sets)
+
+
+def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = None) -> list[audit.Entry]:
+    """The commits `sets` with each task file parsed before and after; commits without one are left out.
+
+    `versions` (blob id → (plain form, error) as parse_version gives them) holds versions already
+    known, which are neither read nor parsed again, and receives the ones parsed here.
+    """
+    versions = {} if versions is None else versions
     # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
     specs = []
     for cs in sets:
@@ -62,16 +72,22 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
                 specs.append(f.old_blob)
             if f.status != "D" and f.new_blob:
                 specs.append(f.new_blob)
-    blobs = gitcmd.read_blobs(root, list(dict.fromkeys(specs)))
+    blobs = gitcmd.read_blobs(root, [s for s in dict.fromkeys(specs) if s not in versions])
     memo: dict = {}
+
+    def version(sha: str) -> tuple[dict | None, str | None]:
+        if sha not in versions:
+            versions[sha] = parse_version(blobs.get(sha), memo)
+        return versions[sha]
+
     out = []
     for cs in sets:
         e = audit.Entry(cs.sha, cs.author, cs.email, cs.date, cs.subject, cs.action, cs.trailers)
         for f in cs.files:
             if not f.path.endswith(".yaml") or "/." in f.path:
                 continue
-            old, old_err = parse_version(blobs.get(f.old_blob) if cs.parents and f.status != "A" else None, memo)
-            new, new_err = parse_version(blobs.get(f.new_blob) if f.status != "D" else None, memo)
+            old, old_err = version(f.old_blob) if cs.parents and f.status != "A" else (None, None)
+            new, new_err = version(f.new_blob) if f.status != "D" else (None, None)
             e.changes.append(audit.TaskChange(f.path, f.status, old, new, old_err, new_err))
         if e.changes:
             out.append(e)

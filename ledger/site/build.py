@@ -159,8 +159,24 @@ def build(env: Env, out: Path, *, public: bool = False, as_of_given: bool = Fals
 def _build(env: Env, out: Path, public: bool, as_of_given: bool) -> Built:
     old = _read_manifest(out)
     d = sitedata.gather(env, public, as_of_given, old.get("history"))
-    trend, trend_cache = sitedata.trend(env, d, old.get("trend") or {})
     base = {"org": d.org, "as_of": d.as_of.isoformat(), "public": public}
+    shared = hashlib.sha1(f"{CODE}\0{d.settings}\0".encode())
+    before: dict[str, str] = old.get("pages") or {}
+    present = _existing(out) if before else set()
+    # The task pages first: their timelines parse the file versions that the trend then reads again.
+    # A finished task's page does not depend on the day, so it is not rewritten every day.
+    dated = {True: {**base}, False: {**base, "as_of": ""}}
+    dated_repr = {k: repr(v) for k, v in dated.items()}
+    task_inputs, task_prints = {}, {}
+    for t in d.tasks:
+        task_id, active = t["id"], t["status"] in ACTIVE
+        path = pages.task_href(task_id)
+        task_inputs[path] = (task_id, dated[active])
+        task_prints[path] = _digest(shared, task_id, d.identity[task_id], sitedata.judgement(d.assessed[task_id]),
+                                    " ".join(d.commits.get(task_id, [])), dated_repr[active])
+    changed_tasks = [task_inputs[p][0] for p, fp in task_prints.items() if before.get(p) != fp or p not in present]
+    lines = sitedata.timelines(env, d, changed_tasks)
+    trend, trend_cache = sitedata.trend(env, d, old.get("trend") or {})
     by_id = {t["id"]: t for t in d.tasks}
     reprs = {t["id"]: repr(t) for t in d.tasks}
     overview = _overview_ctx(d, trend, base)
@@ -173,23 +189,8 @@ def _build(env: Env, out: Path, public: bool, as_of_given: bool) -> Built:
         "overdue.html": ((base, _joined(reprs, late)), lambda: pages.overdue_page(base, late)),
         **_unit_pages(d, base, reprs),
     }
-    shared = hashlib.sha1(f"{CODE}\0{d.settings}\0".encode())
-    prints = {p: _digest(shared, inputs) for p, (inputs, _) in plan.items()}
-    # A finished task's page does not depend on the day, so it is not rewritten every day.
-    dated = {True: {**base}, False: {**base, "as_of": ""}}
-    dated_repr = {k: repr(v) for k, v in dated.items()}
-    task_inputs = {}
-    for t in d.tasks:
-        task_id, active = t["id"], t["status"] in ACTIVE
-        path = pages.task_href(task_id)
-        task_inputs[path] = (task_id, dated[active])
-        prints[path] = _digest(shared, task_id, d.identity[task_id], sitedata.judgement(d.assessed[task_id]),
-                               " ".join(d.commits.get(task_id, [])), dated_repr[active])
-    before: dict[str, str] = old.get("pages") or {}
-    present = _existing(out) if before else set()
+    prints = {**{p: _digest(shared, inputs) for p, (inputs, _) in plan.items()}, **task_prints}
     stale = {p for p, fp in prints.items() if before.get(p) != fp or p not in present}
-    changed_tasks = [task_inputs[p][0] for p in task_inputs if p in stale]
-    lines = sitedata.timelines(env, d, changed_tasks)
     out.mkdir(parents=True, exist_ok=True)
     for path in sorted(stale):
         if path in plan:

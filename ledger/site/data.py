@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar as _calendar
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..domain import lights, report
@@ -13,7 +13,7 @@ from ..domain.actions import ACTION_LABELS
 from ..domain.audit import diff_text, field_diff
 from ..domain.lights import assess
 from ..domain.model import STATUS_LABELS
-from ..files import codec, layout, store
+from ..files import changes, codec, layout, store
 from ..formats.render import task_json
 from ..services import common, history, reading, trail
 from ..services.context import Env
@@ -41,6 +41,11 @@ class SiteData:
     settings: str  # digest of what besides the task files changes the numbers (config, calendar)
     past: gitlog.History  # kept in the manifest: the next build reads only newer commits
     keep: Callable | None = None
+    walk: list[changes.ChangeSet] | None = None  # the whole history's task changes, when it was read afresh
+    # Every file version parsed so far, blob id → (plain form, error) as trail.parse_version gives
+    # them: the timelines fill it, the trend's month-end trees take their tasks from it.
+    versions: dict[str, tuple[dict | None, str | None]] = field(default_factory=dict)
+    snapshots: history.Snapshots | None = None
 
 
 def _settings_digest(led) -> str:
@@ -94,12 +99,13 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     # tasks the report counted; the report judged with the default, so only another setting judges again.
     assessed = rep.tasks if lag == lights.DEFAULT_LAG_POINTS else \
         [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
-    past = gitlog.read(led.root, led.head(), cached_history)
+    past, walk = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
-                    [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep)
+                    [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep,
+                    walk)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -108,11 +114,17 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
         return {}
     led = env.ledger()
     wanted = set(ids)
-    # A few pages: ask git about their files only; many: one pass over the whole history is cheaper.
-    paths = tuple(led.rel(led.task_path(i)) for i in ids) if len(ids) <= 50 else (layout.TASKS_DIR,)
+    # A few pages: ask git about their files only; many: one pass over the whole history is cheaper,
+    # and a first build has made that pass already.
+    if len(ids) <= 50:
+        found = trail.entries(env, paths=tuple(led.rel(led.task_path(i)) for i in ids))
+    elif data.walk is not None:
+        found = trail.parsed_entries(led.root, data.walk, _seeded(env, data))
+    else:
+        found = trail.entries(env, paths=(layout.TASKS_DIR,))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     day = data.as_of.isoformat()
-    for e in trail.entries(env, paths=paths):
+    for e in found:
         if e.date[:10] > day:
             continue
         for c in e.changes:
@@ -128,6 +140,24 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
                 "fields": [diff_text(d) for d in field_diff(c.old, c.new)],
             })
     return out
+
+
+def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None]]:
+    """data.versions with today's committed files in it: their cached plain forms are what parsing
+    their blobs would give (store.plain_task), so a third of a year's versions need no parsing."""
+    snapshots = _snapshots(env, data)
+    snapshots.now, snapshots.loaded = env.ledger().clean_blobs(), env.ledger().load_all()
+    for path, sha in snapshots.now.items():
+        plain = snapshots.loaded.get(path)
+        if isinstance(plain, dict):
+            data.versions.setdefault(sha, (plain, None))
+    return data.versions
+
+
+def _snapshots(env: Env, data: SiteData) -> history.Snapshots:
+    if data.snapshots is None:
+        data.snapshots = history.Snapshots(env, data.versions)
+    return data.snapshots
 
 
 def month_ends(as_of: Date, first_day: Date | None) -> list[str]:
@@ -160,6 +190,7 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
     months = month_ends(data.as_of, Date.fromisoformat(first) if first else None)
     current = f"{data.as_of.year}-{data.as_of.month:02d}"
     points, kept = [], {}
+    snapshots = _snapshots(env, data)  # the months' trees share most files: each is read once
     for month in months:
         if month == current:
             points.append(trend_point(month, data.report))
@@ -170,8 +201,12 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
         if key in cache and rev != head:
             point = cache[key]
         else:
+            # The tree at the month's last commit, as history.tasks_as_of reads it, without asking
+            # git again for the commit (the history has it) nor parsing a file twice.
+            at = None if rev is None or rev == head else \
+                (snapshots.tasks(rev, env.ledger().tree_blobs(rev)), f"git:{rev}")
             point = trend_point(month, history.build(env, "monthly", month=month, as_of_given=True,
-                                                     ranking=False, keep=data.keep))
+                                                     ranking=False, keep=data.keep, snapshot=at))
         if rev != head:
             kept[key] = point
         points.append(point)
