@@ -13,7 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from gitkit import commit_count, git, head, snapshot  # noqa: F401  (re-exported to tests)
+from tests.support.gitkit import commit_count, git, head, snapshot  # noqa: F401  (re-exported to tests)
 from typer.testing import CliRunner
 
 import cli
