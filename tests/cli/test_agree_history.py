@@ -65,7 +65,7 @@ def test_old_file_without_returned_reads_and_reopens(ledger, run, h):
 
 
 def test_example_2026_0007_holds_its_done_report():
-    from tests.conftest import REPO
+    from tests.support.runner import REPO
 
     data = load_yaml((REPO / "examples/ledger/tasks/2026/2026-0007.yaml").read_bytes())
     assert data["status"] == "open"

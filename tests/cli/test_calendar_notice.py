@@ -6,10 +6,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.support.runner import DATA
 
 from ledger.files.store import Ledger
 
-NOTICES = Path(__file__).parents[1] / "data" / "notices"
+NOTICES = DATA / "notices"
 # Test data in the notice's official form. 2027's real notice is not published yet: these
 # dates are made up for the test and must never be copied into a ledger.
 NOTICE_2027 = """国务院办公厅关于2027年部分节假日安排的通知

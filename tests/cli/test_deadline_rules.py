@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.support.workflow_fixtures import add, commit_count, git
+from tests.support.gitkit import commit_count, git
+from tests.support.runner import add
 
 # (source, event day, extra options, feedback deadline, 交办单 deadline or None)
 # 2026: 春节 02-15..02-23 with make-up Sat 02-14 and 02-28; 中秋 09-25;

@@ -7,21 +7,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import console_script
+from tests.support.runner import REPO, console_script
 
 from ledger.files import codec
 
-REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "ledger"
 AS_OF = "2026-11-20"
-
-
-def taizhang_command() -> list[str]:
-    return console_script()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +29,7 @@ def env(tmp_path_factory) -> dict[str, str]:
         GIT_CONFIG_GLOBAL=str(gitconfig),
         GIT_CONFIG_NOSYSTEM="1",
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")])),
-        TAIZHANG=" ".join(taizhang_command()),
+        TAIZHANG=" ".join(console_script()),
         COLUMNS="200",
     )
     return env
@@ -53,7 +47,7 @@ def ledger(tmp_path_factory, env) -> Path:
 
 def tz(env: dict[str, str], ledger: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*taizhang_command(), *args], cwd=ledger, env=env,
+        [*console_script(), *args], cwd=ledger, env=env,
         capture_output=True, text=True, encoding="utf-8", timeout=120,
     )
 

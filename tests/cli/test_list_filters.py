@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.workflow_fixtures import add, git
+from tests.support.gitkit import git
+from tests.support.runner import add
 
 
 def ids(run, *args, **kw):

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.conftest import console_script
+from tests.support.runner import console_script
 
 import cli
 from ledger.files.store import Ledger

@@ -6,7 +6,8 @@ import os
 import subprocess
 
 from openpyxl import load_workbook
-from tests.support.workflow_fixtures import add, git
+from tests.support.gitkit import git
+from tests.support.runner import add
 
 DIRECTORY = "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n"
 

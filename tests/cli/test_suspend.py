@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.workflow_fixtures import add, commit_count, git
+from tests.support.gitkit import commit_count, git
+from tests.support.runner import add
 
 
 def js(run, tid, **kw):

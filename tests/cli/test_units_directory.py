@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.workflow_fixtures import add, commit_count, git
+from tests.support.gitkit import commit_count, git
+from tests.support.runner import add
 
 DIRECTORY = "units:\n  市住房和城乡建设局:\n    - 市住建局\n  市财政局: []\n  市发展和改革委员会:\n    - 市发改委\n"
 

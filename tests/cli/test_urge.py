@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.support.workflow_fixtures import add, commit_count, git
+from tests.support.gitkit import commit_count, git
+from tests.support.runner import add, console_script, script_env
 
 
 def numbers(run, tid):
@@ -116,16 +117,11 @@ def test_late_flag_before_deadline_and_cancelled_task_refused(ledger, run, refus
 
 def test_installed_console_script_runs_the_workflow(ledger, run, tmp_path):
     """The installed `taizhang` (a subprocess importing this checkout) urges and suspends."""
-    import os
     import subprocess
-    import sys
-    from pathlib import Path
 
-    repo = Path(__file__).resolve().parents[2]
-    script = Path(sys.executable).parent / "taizhang"
-    base = [str(script)] if script.is_file() else [sys.executable, "-c", "import cli; cli.run()"]
+    base = console_script()
     tid = add(run, "甲", "--on", "2026-11-02", "--due", "2026-11-10")
-    env = {**os.environ, "PYTHONPATH": str(repo)}
+    env = script_env()
 
     def sh(*args):
         return subprocess.run([*base, *args], cwd=ledger, env=env, capture_output=True, text=True, timeout=60)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import gen  # the benchmark's generator of realistic ledgers (bench/ is on pytest's pythonpath)
 import pytest
+from tests.support.runner import REPO
 
 from ledger.domain.model import Task
 from ledger.files import codec
@@ -246,7 +247,7 @@ def test_check_remembers_passed_files_and_still_sees_every_change(big, run):
 
 def test_a_changed_schema_revalidates_remembered_files(big, tmp_path):
     """The verdicts are keyed by the schema and the checks' code: a copy of taizhang with a tighter schema re-checks."""
-    src = Path(__file__).resolve().parents[2]
+    src = REPO
     copy = tmp_path / "tz"
     copy.mkdir()
     subprocess.run(["cp", "-a", str(src / "ledger"), str(src / "schemas"), str(src / "cli.py"), str(copy)], check=True)

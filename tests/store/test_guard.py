@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from tests.support.clerkkit import Clerk, git_daemon
-from tests.conftest import console_script
+from tests.support.runner import console_script
 
 OFFICE = ("王芳", "wangfang@example.gov.cn")
 ZJJ = ("李明", "liming@zjj.example.gov.cn")  # reporter of 市住建局

@@ -12,7 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.support.clerkkit import Clerk, clerk, script, stress  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk, clerk, stress  # noqa: F401  (fixture)
+from tests.support.runner import console_script
 
 HAN = "\u4e00-\u9fff"
 
@@ -75,7 +76,7 @@ def test_sigkill_mid_command_leaves_old_or_new_state_and_next_command_repairs(cl
     for i in range(stress(7, 16)):
         before = clerk.commits()
         env = dict(clerk.env)
-        p = subprocess.Popen([*script(), "progress", a, f"第{i}次"], cwd=clerk.cwd, env=env,
+        p = subprocess.Popen([*console_script(), "progress", a, f"第{i}次"], cwd=clerk.cwd, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.02, 0.8) * took)
         p.send_signal(signal.SIGKILL)
@@ -157,7 +158,7 @@ def test_four_processes_forty_commands_each(clerk: Clerk):
         for i in range(each):
             tid = ids[(w + i) % 4]
             args = ["progress", tid, f"进程{w}第{i}条"] if i % 5 else ["urge", tid, "--note", f"{w}-{i}"]
-            p = subprocess.run([*script(), *args], cwd=clerk.cwd, env=clerk.env, capture_output=True, timeout=120)
+            p = subprocess.run([*console_script(), *args], cwd=clerk.cwd, env=clerk.env, capture_output=True, timeout=120)
             err = p.stderr.decode("utf-8")
             assert "Traceback" not in err and "内部错误" not in err, err
             assert p.returncode in (0, 2, 3), err

@@ -6,7 +6,8 @@ import shlex
 import sys
 from pathlib import Path
 
-from tests.support.clerkkit import REPO, Clerk, clerk  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk, clerk  # noqa: F401  (fixture)
+from tests.support.runner import REPO
 
 
 def _join(origin: Path, tmp_path: Path, name: str, email: str) -> Clerk:

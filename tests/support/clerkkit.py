@@ -11,19 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import TODAY, Result, console_script  # noqa: F401  (TODAY is re-exported to the tests)
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.runner import REPO, TODAY, Result, assert_sane, console_script
 
 
 def stress(small: int, full: int) -> int:
     """A stress test's size: `full` when TAIZHANG_STRESS=full (nightly runs, bench/), else `small`,
     which keeps every assertion but fits the suite in a few minutes on two cores."""
     return full if os.environ.get("TAIZHANG_STRESS") == "full" else small
-
-
-def script() -> list[str]:
-    return console_script()
 
 
 def base_env(home: Path, name: str = "张三", email: str = "zhangsan@example.gov.cn") -> dict[str, str]:
@@ -49,15 +43,9 @@ class Clerk:
         env = dict(self.env, **extra)
         if today:
             env["TAIZHANG_TODAY"] = today
-        p = subprocess.run([*script(), *map(str, args)], cwd=self.cwd, env=env, capture_output=True,
+        p = subprocess.run([*console_script(), *map(str, args)], cwd=self.cwd, env=env, capture_output=True,
                            timeout=timeout)
-        r = Result(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8"))
-        where = f"taizhang {' '.join(map(str, args))}\n--- out\n{r.out}\n--- err\n{r.err}"
-        assert "Traceback" not in r.out + r.err, where
-        assert "内部错误" not in r.err, where
-        if code is not None:
-            assert r.code == code, where
-        return r
+        return assert_sane(Result(p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")), args, code)
 
     def git(self, *args, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         p = subprocess.run(["git", *map(str, args)], cwd=self.cwd, env=self.env, capture_output=True,

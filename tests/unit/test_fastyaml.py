@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.runner import REPO
 from tests.unit.test_codec import TRICKY, tasks
 
 from ledger.domain.model import SCHEMA_VERSION, Task
@@ -14,7 +14,7 @@ from ledger.files import codec, fastyaml
 from ledger.files.codec import FormatError, load_yaml, task_from_bytes, task_to_yaml
 from ledger.files.store import parse_task
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "ledger" / "tasks"
+EXAMPLES = REPO / "examples" / "ledger" / "tasks"
 
 
 def same_outcome(data: bytes) -> None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import chinese_calendar
 import pytest
 from chinese_calendar.constants import holidays as CC_HOLIDAYS
 from chinese_calendar.constants import workdays as CC_WORKDAYS
+from tests.support.runner import DATA
 
 from ledger.domain.errors import UsageError
 from ledger.domain.notice import NoticeError, parse
 from ledger.domain.workdays import Calendar
 
-NOTICES = Path(__file__).parents[1] / "data" / "notices"
+NOTICES = DATA / "notices"
 YEARS = range(2020, 2027)
 D = dt.date.fromisoformat
 NEW_YEAR = "New Year's Day"
