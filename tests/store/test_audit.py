@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 
-from tests.support.clerkkit import Clerk, clerk  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk
 
 from ledger.domain.model import Task
 from ledger.files import codec

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.support.clerkkit import Clerk, clerk  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk
 
 from ledger.domain.actions import RULES, action_problems, undo_problems
 from ledger.files import codec

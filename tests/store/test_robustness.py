@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.support.clerkkit import Clerk, clerk, stress  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk, stress
 from tests.support.runner import console_script
 
 HAN = "\u4e00-\u9fff"

@@ -6,7 +6,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from tests.support.clerkkit import Clerk, clerk  # noqa: F401  (fixture)
+from tests.support.clerkkit import Clerk
 from tests.support.runner import REPO
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.support.clerkkit import Clerk, clerk, server  # noqa: F401  (fixtures)
+from tests.support.clerkkit import Clerk
 from tests.support.clerkkit import join as _join
 
 

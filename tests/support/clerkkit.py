@@ -1,4 +1,4 @@
-"""Shared helpers of the audit, sync and robustness tests: the real `taizhang` on real git repos."""
+"""Clerks on real git repositories: an identity, the installed `taizhang` and `git` in a folder, a `git daemon` to push to."""
 
 from __future__ import annotations
 
@@ -61,15 +61,6 @@ class Clerk:
         return int(self.git("rev-list", "--count", "HEAD").stdout)
 
 
-@pytest.fixture
-def clerk(tmp_path) -> Clerk:
-    root = tmp_path / "ledger"
-    c = Clerk(tmp_path / "home", tmp_path)
-    c.tz("init", root, "--org", "某某市人民政府督查室")
-    c.cwd = root
-    return c
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -119,16 +110,6 @@ def git_daemon(served: Path, env: dict):
     finally:
         daemon.kill()
         daemon.wait()
-
-
-@pytest.fixture
-def server(tmp_path, clerk: Clerk):
-    """The first clerk's ledger pushed to a bare repository that `git daemon` serves on 127.0.0.1."""
-    served = tmp_path / "served"
-    served.mkdir()
-    clerk.git("clone", "-q", "--bare", clerk.cwd, served / "ledger.git")
-    with git_daemon(served, clerk.env) as base:
-        yield f"{base}/ledger.git"
 
 
 def join(url: str, tmp_path, name: str, email: str) -> Clerk:
