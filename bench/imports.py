@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests")]
+sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "support")]
 
 import run  # noqa: E402
 import sheetkit  # noqa: E402

@@ -2,61 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from gitkit import commit_count, git, head, snapshot  # noqa: F401  (re-exported to tests)
 from typer.testing import CliRunner
 
 import cli
-
-REPO = Path(__file__).resolve().parent.parent
-TODAY = "2026-11-20"  # a Friday; tests that care about the weekday say so
-CLERK = "测试员"
-CLERK_EMAIL = "ceshiyuan@example.gov.cn"
-HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
-
-    @property
-    def last_line(self) -> str:
-        return self.out.rstrip("\n").splitlines()[-1]
-
-
-def _assert_sane(res: Result, args: tuple, code: int | None) -> Result:
-    where = f"taizhang {' '.join(map(str, args))}\n--- stdout\n{res.out}\n--- stderr\n{res.err}"
-    assert "Traceback" not in res.err + res.out, where
-    assert "内部错误" not in res.err, where
-    if code is not None:
-        assert res.code == code, where
-    return res
-
-
-def console_script() -> list[str]:
-    """The installed `taizhang` next to this interpreter, else on PATH, else `python -c`."""
-    beside = Path(sys.executable).parent / "taizhang"
-    if beside.is_file():
-        return [str(beside)]
-    found = shutil.which("taizhang")
-    if found:
-        return [found]
-    return [sys.executable, "-c", "import cli; cli.run()"]
+from tests.support.gitkit import commit_count, git, head, snapshot
+from tests.support.runner import CLERK, CLERK_EMAIL, HAN, REPO, TODAY, Result, assert_sane, console_script, script_env
 
 
 @pytest.fixture(autouse=True)
@@ -105,7 +62,7 @@ def run(monkeypatch):
                 res = Result(rc, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8"))
         finally:
             os.chdir(old)
-        return _assert_sane(res, args, code)
+        return assert_sane(res, args, code)
 
     return invoke
 
@@ -117,7 +74,7 @@ def sh():
 
     def call(*args: str, code: int | None = 0, today: str | None = None, env: dict | None = None,
              cwd: Path | None = None, timeout: float = 60) -> Result:
-        full = {**os.environ, "PYTHONPATH": str(REPO)}
+        full = script_env()
         for k, v in _env_overrides(today, env).items():
             if v is None:
                 full.pop(k, None)
@@ -126,7 +83,7 @@ def sh():
         proc = subprocess.run([*base, *[str(a) for a in args]], cwd=cwd, env=full, capture_output=True,
                               timeout=timeout)
         res = Result(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
-        return _assert_sane(res, args, code)
+        return assert_sane(res, args, code)
 
     return call
 
@@ -166,9 +123,6 @@ def h(run):
         if not any(a in extra for a in ("--due", "--within", "--source")):
             extra = (*extra, "--within", "10wd")
         return run("add", title, "--lead-unit", "市住建局", *extra, **kw).last_line
-
-    def script_env(**extra: str) -> dict[str, str]:
-        return {**os.environ, "PYTHONPATH": str(REPO), **extra}
 
     return SimpleNamespace(add=add, git=git, script=console_script(), script_env=script_env, head=head, commit_count=commit_count, snapshot=snapshot,
                            clerk=CLERK, clerk_email=CLERK_EMAIL, today=TODAY, han=HAN, repo=REPO)

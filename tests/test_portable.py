@@ -6,7 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.support.runner import REPO
+
 # A home folder, this workplace's checkout root, one pytest run's temp folder, or a venv's bin outside the checkout.
 MACHINE_PATH = re.compile(
     r"""(?<![\w.])(/home/[\w.-]+|/root/|/work/|/Users/[\w.-]+|/tmp/pytest-(?=of-)|/tmp/tmp\w{6,}|"""

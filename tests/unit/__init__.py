@@ -1,0 +1,1 @@
+"""Unit tests: pure domain and format functions, no git, no subprocess."""
