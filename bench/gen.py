@@ -21,7 +21,7 @@ from ledger.domain.model import (
 )
 from ledger.domain.sources import DEFAULT_RULES
 from ledger.domain.workdays import Calendar, parse_span
-from ledger.files import codec
+from ledger.files import emit
 from ledger.files.store import DEFAULT_CONFIG
 
 UNITS = [
@@ -123,7 +123,7 @@ def generate(root: Path, n: int, today: dt.date, seed: int = 42, years: int = 4)
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=env)
     subprocess.run(["git", "-C", str(root), "config", "user.name", "督查室"], check=True)
     subprocess.run(["git", "-C", str(root), "config", "user.email", "bench@example.org"], check=True)
-    (root / "taizhang.yaml").write_bytes(codec.mapping_to_yaml({**DEFAULT_CONFIG, "org": "某某市人民政府督查室"}))
+    (root / "taizhang.yaml").write_bytes(emit.mapping_to_yaml({**DEFAULT_CONFIG, "org": "某某市人民政府督查室"}))
     (root / ".gitignore").write_text("*.swp\n")
     (root / "calendar").mkdir()
     (root / "calendar" / ".gitkeep").write_bytes(b"")
@@ -137,7 +137,7 @@ def generate(root: Path, n: int, today: dt.date, seed: int = 42, years: int = 4)
         folder.mkdir(parents=True)
         for seq in range(1, count + 1):
             t = make_task(rng, year, seq, today, cal)
-            (folder / f"{t.id}.yaml").write_bytes(codec.task_to_yaml(t))
+            (folder / f"{t.id}.yaml").write_bytes(emit.task_to_yaml(t))
             tasks.append(t)
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
     subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", f"导入 {n} 个事项（基准测试）"], check=True, env=env)

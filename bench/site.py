@@ -30,7 +30,7 @@ import gen  # noqa: E402
 from run import taizhang_cmd  # noqa: E402
 
 from ledger.domain.model import Progress  # noqa: E402
-from ledger.files import codec  # noqa: E402
+from ledger.files import emit  # noqa: E402
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
@@ -60,7 +60,7 @@ def add_history(root: Path, tasks: list, commits: int, today: dt.date) -> None:
         path = rng.choice(paths)
         task = by_path[path]
         task.progress.append(Progress(max(day, task.assigned_on), f"第 {n + 1} 次报送进展", "督查室"))
-        blob = codec.task_to_yaml(task)
+        blob = emit.task_to_yaml(task)
         msg = f"进展 {task.id}\n\nTaizhang-Action: progress\nTaizhang-Task: {task.id}\n".encode()
         stamp = f"{int(dt.datetime.combine(day, dt.time(10)).timestamp())} +0800"
         lines += [b"commit refs/heads/main", f"author 督查室 <bench@example.org> {stamp}".encode(),

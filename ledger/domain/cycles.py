@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from typing import Iterable
 
 from .errors import UsageError
 from .model import ESCALATION_LEVELS, Coordination, Interview, Notice, Task
@@ -66,14 +67,33 @@ def coordinate(task: Task, entry: Coordination) -> Task:
     return new
 
 
-def written_report_due(task: Task) -> bool:
-    """Two failed coordinations since the last success: a written report must go up [003 §二(一)]."""
-    if task.status not in ("open", "suspended"):
-        return False
+def failed_coordinations(task: Task) -> int:
+    """Coordinations that failed since the last one that succeeded."""
     failed = 0
     for c in task.coordinations:
         failed = 0 if c.resolved else failed + 1
-    return failed >= 2
+    return failed
+
+
+def written_report_due(task: Task) -> bool:
+    """Two failed coordinations since the last success: a written report must go up [003 §二(一)]."""
+    return task.status in ("open", "suspended") and failed_coordinations(task) >= 2
+
+
+# The same person 约谈 this many times in a calendar year is to be 通报批评 [003 §三(四)].
+INTERVIEW_LIMIT = 2
+
+
+def interviews_by_person(tasks: Iterable[Task], until: Date | None = None) -> dict[tuple[str, int], list[tuple[Date, Task]]]:
+    """(person, year) → every 约谈 of that person in that year (up to `until`), by date."""
+    seen: dict[tuple[str, int], list[tuple[Date, Task]]] = {}
+    for t in tasks:
+        for i in t.interviews:
+            if until is None or i.on <= until:
+                seen.setdefault((i.person, i.on.year), []).append((i.on, t))
+    for hits in seen.values():
+        hits.sort(key=lambda h: (h[0], h[1].id))
+    return seen
 
 
 def notice(task: Task, entry: Notice) -> Task:

@@ -211,7 +211,7 @@ def build(
     rep.interviewed_twice = interviewed_twice(tasks, end.year, as_of)
     rep.written_reports = [
         {"id": t.id, "title": t.title, "lead_unit": t.lead_unit,
-         "failed_coordinations": _failed_coordinations(t),
+         "failed_coordinations": cycles.failed_coordinations(t),
          "last_coordination": t.coordinations[-1].on.isoformat()}
         for t in sorted(tasks, key=lambda t: t.id) if cycles.written_report_due(t)
     ]
@@ -248,25 +248,12 @@ def canonical_units(t: Task, canonical: dict[str, str]) -> Task:
 
 def interviewed_twice(tasks: Iterable[Task], year: int, as_of: Date) -> list[dict[str, Any]]:
     """Persons 约谈 twice or more in `year` up to `as_of`: 通报批评 is due [003 §三(四)]."""
-    seen: dict[str, list[tuple[Date, str, str]]] = {}
-    for t in tasks:
-        for i in t.interviews:
-            if i.on.year == year and i.on <= as_of:
-                seen.setdefault(i.person, []).append((i.on, t.id, t.lead_unit))
     out = []
-    for person, hits in sorted(seen.items()):
-        if len(hits) >= 2:
-            hits.sort()
+    for (person, in_year), hits in sorted(cycles.interviews_by_person(tasks, as_of).items()):
+        if in_year == year and len(hits) >= cycles.INTERVIEW_LIMIT:
             out.append({"person": person, "year": year, "count": len(hits),
-                        "interviews": [{"on": d.isoformat(), "id": tid, "lead_unit": u} for d, tid, u in hits]})
+                        "interviews": [{"on": d.isoformat(), "id": t.id, "lead_unit": t.lead_unit} for d, t in hits]})
     return out
-
-
-def _failed_coordinations(t: Task) -> int:
-    failed = 0
-    for c in t.coordinations:
-        failed = 0 if c.resolved else failed + 1
-    return failed
 
 
 TOTAL_LABELS = {

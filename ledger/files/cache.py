@@ -1,14 +1,12 @@
-"""A derived SQLite cache of parsed task files, exactly as fresh as the files on disk.
+"""A derived SQLite cache of parsed task files, exactly as fresh as the files on disk."""
 
-A row is trusted only while the file's (mtime_ns, size, inode) are what they were when it
-was read, and only if it was read well after its mtime (git's "racy clean" rule), so a hand
-edit, a checkout, a pull or a sync is seen on the next command. The cache is never
-committed, never the source of truth: a corrupt or version-mismatched one is rebuilt.
-"""
+# A row is trusted only while the file's (mtime_ns, size, inode) are what they were when it
+# was read, and only if it was read well after its mtime (git's "racy clean" rule), so a hand
+# edit, a checkout, a pull or a sync is seen on the next command. The cache is never
+# committed, never the source of truth: a corrupt or version-mismatched one is rebuilt.
 
 from __future__ import annotations
 
-import datetime as dt
 import marshal
 import os
 import sqlite3
@@ -23,59 +21,8 @@ CACHE_VERSION = f"7/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]
 # the same mtime tick without its stat changing, so it is parsed again next time.
 RACY_NS = 2_000_000_000
 
-Stat = tuple[int, int, int]  # mtime_ns, size, inode
 MEMORY = Path(":memory:")
-
-
-def user_cache_file(root: Path) -> Path:
-    """This ledger's cache in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache), one file per ledger path."""
-    import hashlib
-
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    base = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "taizhang" / f"{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.sqlite"
-
-
-def _year_dirs(tasks_dir: Path) -> list[os.DirEntry]:
-    try:
-        with os.scandir(tasks_dir) as it:
-            return [e for e in it if e.is_dir(follow_symlinks=False)]
-    except FileNotFoundError:
-        return []
-
-
-def file_stat(path: Path) -> Stat | None:
-    try:
-        st = os.stat(path, follow_symlinks=False)
-    except FileNotFoundError:
-        return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-# marshal carries no dates: settings files hold them, so they travel tagged.
-_DATE_TAG = "\x00date"
-
-
-def _freeze(v: Any) -> Any:
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return (_DATE_TAG, v.toordinal())
-    if isinstance(v, dict):
-        return {k: _freeze(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_freeze(x) for x in v]
-    if isinstance(v, (str, int, float, bool, type(None))):
-        return v
-    raise TypeError(type(v).__name__)
-
-
-def _thaw(v: Any) -> Any:
-    if isinstance(v, tuple) and len(v) == 2 and v[0] == _DATE_TAG:
-        return dt.date.fromordinal(v[1])
-    if isinstance(v, dict):
-        return {k: _thaw(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_thaw(x) for x in v]
-    return v
+from .cachefiles import Stat, file_stat, freeze, thaw, year_dirs
 
 
 def _rollback(db: sqlite3.Connection | None) -> None:
@@ -229,7 +176,7 @@ class TaskCache:
         matched = seen = 0
         get = known.get
         # The stat of every file is the price of exact freshness; keep this loop lean.
-        for year in _year_dirs(tasks_dir):
+        for year in year_dirs(tasks_dir):
             prefix = year.name + "/"
             with os.scandir(year.path) as it:
                 for e in it:
@@ -286,7 +233,7 @@ class TaskCache:
         gone: list[str] = []
         if matched < len(known):
             present = set()
-            for year in _year_dirs(tasks_dir):
+            for year in year_dirs(tasks_dir):
                 present.update(year.name + "/" + n for n in os.listdir(year.path))
             gone = [rel for rel in known if rel not in present]
         gone += [rel for rel, value in result.items() if isinstance(value, Exception) and rel in known]
@@ -381,13 +328,13 @@ class TaskCache:
         rows = self._rows("SELECT mtime, size, ino, cached_at, data FROM docs WHERE path=?", (key,))
         if rows and tuple(rows[0][:3]) == st and rows[0][3] - st[0] > RACY_NS:
             try:
-                return _thaw(marshal.loads(rows[0][4]))
+                return thaw(marshal.loads(rows[0][4]))
             except (ValueError, EOFError, TypeError):
                 pass
         now = time.time_ns()
         value = compute()  # errors propagate and nothing is cached
         try:
-            blob = marshal.dumps(_freeze(value))
+            blob = marshal.dumps(freeze(value))
         except (TypeError, ValueError):
             return value
         try:

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Collection, Iterable
 
+from ..domain.cycles import INTERVIEW_LIMIT, interviews_by_person
 from ..domain.errors import Problem
 from ..domain.model import STATUS_LABELS, Task, task_rel
 from .codec import FormatError, key_line, task_from_plain
@@ -208,20 +209,15 @@ STRICT.append(check_written_report)
 
 def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[Problem]:
     """The same person 约谈 twice in a calendar year is to be 通报批评 [003 §三(四)]."""
-    seen: dict[tuple[str, int], list[tuple[str, str]]] = {}
-    for rel, value in loaded.items():
-        if isinstance(value, Exception):
-            continue
-        task = task_from_plain(value)
-        for i in task.interviews:
-            seen.setdefault((i.person, i.on.year), []).append((rel, f"{task.id} {i.on}"))
+    tasks = {rel: task_from_plain(v) for rel, v in loaded.items() if not isinstance(v, Exception)}
+    rel_of = {t.id: rel for rel, t in tasks.items()}
     problems = []
-    for (person, year), where in sorted(seen.items()):
-        if len(where) >= 2:
-            rel = where[-1][0]
+    for (person, year), hits in sorted(interviews_by_person(tasks.values()).items()):
+        if len(hits) >= INTERVIEW_LIMIT:
+            rel = rel_of[hits[-1][1].id]
             line = key_line((root / rel).read_text(encoding="utf-8"), "interviews")
-            problems.append(Problem(rel, line, f"{person} {year} 年内被约谈 {len(where)} 次（"
-                                    + "、".join(w for _, w in where) + "），应予通报批评 [003 §三(四)]"))
+            problems.append(Problem(rel, line, f"{person} {year} 年内被约谈 {len(hits)} 次（"
+                                    + "、".join(f"{t.id} {d}" for d, t in hits) + "），应予通报批评 [003 §三(四)]"))
     return problems
 
 

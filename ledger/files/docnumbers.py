@@ -7,7 +7,7 @@ import re
 
 NUMBER_RE = re.compile(r"^(.+)〔(\d{4})〕(\d+)号$")
 NUMBERED = ("urges", "notices")  # the record lists whose entries carry a `number`
-# A record's `number:` line as codec.task_to_yaml writes it (a list item's later key, 4 spaces in).
+# A record's `number:` line as emit.task_to_yaml writes it (a list item's later key, 4 spaces in).
 _LINE = re.compile(r'(?m)^    number: (.+)$')
 
 

@@ -1,13 +1,12 @@
-"""A strict fast reader for exactly the canonical task files codec.task_to_yaml writes.
+"""A strict fast reader for exactly the canonical task files emit.task_to_yaml writes."""
 
-ruamel's pure-Python loader costs ~3 ms a file, which makes a cold cache of 100,000 tasks
-take minutes. Files taizhang wrote itself have a tiny fixed shape, so this reader parses
-that shape line by line (~30 µs) and returns None for anything else: comments, blank
-lines, other indentation, flow collections, anchors, tags, scalars it cannot resolve
-exactly as YAML 1.2 would. None sends the caller to codec.load_yaml, the one strict
-loader, which gives the real answer or the real error message. Tests check that both
-readers give identical results on canonical files.
-"""
+# ruamel's pure-Python loader costs ~3 ms a file, which makes a cold cache of 100,000 tasks
+# take minutes. Files taizhang wrote itself have a tiny fixed shape, so this reader parses
+# that shape line by line (~30 µs) and returns None for anything else: comments, blank
+# lines, other indentation, flow collections, anchors, tags, scalars it cannot resolve
+# exactly as YAML 1.2 would. None sends the caller to codec.load_yaml, the one strict
+# loader, which gives the real answer or the real error message. Tests check that both
+# readers give identical results on canonical files.
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ _SUB = re.compile(r"  " + _KEY + r": (.*)\Z")
 _ITEM_KEY = re.compile(r"  - " + _KEY + r": (.*)\Z")
 _ITEM_MORE = re.compile(r"    " + _KEY + r": (.*)\Z")
 _ITEM = re.compile(r"  - (.*)\Z")
-# What codec._scalar writes bare: it cannot start like a number, an indicator or a
+# What emit._scalar writes bare: it cannot start like a number, an indicator or a
 # quote, and holds no `#`, `:`, tab or newline; YAML 1.2 reads it as the same string.
 _PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`0-9+.~=<][^\n\r\t#:]*\Z")
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "none"}

@@ -17,7 +17,8 @@ from ..domain.model import ID_RE, Task, misfiled
 from ..domain.workdays import Calendar
 from . import codec, fastyaml, settings, transaction
 from .atomic import refuse_link
-from .cache import TaskCache, user_cache_file
+from .cache import TaskCache
+from .cachefiles import user_cache_file
 from .changes import Commit
 from .gitcmd import git, git_try, read_blobs, remote_ledger_branch, rev, unchecked_clone_error
 from .layout import RETIRED_FILE, TASKS_DIR, deleted_message

@@ -9,7 +9,7 @@ from ..domain.errors import UsageError
 from ..domain.model import Task
 from ..domain.notice import Notice, parse
 from ..domain.workdays import Calendar, Date
-from ..files import codec
+from ..files import emit
 from . import provisional
 from .context import Env
 
@@ -69,7 +69,7 @@ def calendar_file(notice: Notice) -> bytes:
     head = {"source": notice.title, **({"ref": notice.ref} if notice.ref else {})}
     out = [f"# {notice.title}" + (f"（{notice.ref}）" if notice.ref else ""),
            "# 由 taizhang calendar notice 从通知原文录入：holidays 放假，workdays 调休上班",
-           codec.mapping_to_yaml(head).decode("utf-8").rstrip("\n")]
+           emit.mapping_to_yaml(head).decode("utf-8").rstrip("\n")]
     for key, days, names in (("holidays", hols, by_day), ("workdays", works, by_work)):
         out.append(f"{key}:" if days else f"{key}: []")
         out.extend(f"  - {d.isoformat()}  # {names[d]}" for d in days)

@@ -8,8 +8,8 @@ from ..domain import rules
 from ..domain.errors import TransitionError, UsageError
 from ..domain.model import METHODS, DeadlineChange, DoneReport, Event, Progress, Task, Verification
 from ..domain.workdays import Due, parse_date, parse_span
-from ..files import codec
-from .common import _warn_provisional, clean, commit_message, date_or_today, resolve_id, several, short, titles
+from ..files import emit
+from .common import clean, commit_message, date_or_today, resolve_id, several, short, titles, warn_provisional
 from .context import Env
 
 
@@ -58,11 +58,11 @@ def change_tasks(
         if ledger.gate is not None:  # the role first: a reporter is told what to ask, not what state it is in
             current = {ledger.rel(p): (data, data) for p, data in ((p, p.read_bytes()) for p in paths)}
             ledger.gate(current, commit_message("", action, ids), clerk)
-        new = [codec.upgraded(apply(t)) for t in old]
+        new = [emit.upgraded(apply(t)) for t in old]
         for before, after in zip(old, new):
             refuse_unchecked(before, after)
         text = body if isinstance(body, str) else body(new)
-        ledger.commit({p: codec.task_to_yaml(t) for p, t in zip(paths, new)},
+        ledger.commit({p: emit.task_to_yaml(t) for p, t in zip(paths, new)},
                       commit_message(subject(new), action, ids, text), clerk)
     return new
 
@@ -163,5 +163,5 @@ def extend(env: Env, task_id: str, to: str | None, by_span: str | None, reason: 
                   lambda t: f"{'超时' if late else ''}延期 {t.id} {short(t.title)}：{t.deadline_changes[-1].old_due} → {t.due}"
                   + (f"（{approved_by} 批准）" if late else ""),
                   f"原因：{reason}")
-    _warn_provisional(env, decided[0], "新时限")
+    warn_provisional(env, decided[0], "新时限")
     return new

@@ -14,7 +14,7 @@ from ..domain.errors import UsageError
 from ..domain.extensions import add_request
 from ..domain.model import DoneReport, ExtensionRequest, Progress, Task
 from ..domain.phrases import DateProblem, parse_cn_date
-from ..files import codec
+from ..files import emit
 from ..formats import sheets
 from . import rounds
 from .collect_out import FILL, GUIDE_SHEET, LOCKED, MAIN_SHEET, META_SHEET, META_VERSION, YES_NO
@@ -250,7 +250,7 @@ def _apply(env: Env, book: Book, tasks: dict[str, Task], on: Date, bad) -> None:
             bad(a.row, e.message)
             continue
         tasks[a.task_id] = task
-        book.changed[a.task_id] = codec.upgraded(task)
+        book.changed[a.task_id] = emit.upgraded(task)
 
 
 def receive(env: Env, paths: list[str], on: str | None = None, limit: list[str] | None = None) -> Outcome:
@@ -377,7 +377,7 @@ def _commit(ledger, book: Book, r: rounds.Round, day: Date, clerk) -> str:
     trailers += [f"Taizhang-Task: {t}" for t in book.changed]
     message = "\n\n".join([f"收回 {r.name} 轮报送表：{book.unit}（{said or '全部未填'}）", "\n".join(lines),
                            "\n".join(trailers)]) + "\n"
-    files = {ledger.task_path(t): codec.task_to_yaml(task) for t, task in book.changed.items()}
+    files = {ledger.task_path(t): emit.task_to_yaml(task) for t, task in book.changed.items()}
     files[rounds.round_path(ledger.root, r.name)] = rounds.round_bytes(r)
     return ledger.commit(files, message, clerk)
 

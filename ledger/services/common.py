@@ -65,7 +65,7 @@ def date_or_today(text: str | None, env: Env, what: str) -> dt.date:
     return day
 
 
-def _warn_provisional(env: Env, due: Due, what: str) -> None:
+def warn_provisional(env: Env, due: Due, what: str) -> None:
     if due.provisional:
         years = "、".join(str(y) for y in due.unknown_years)
         env.warn(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..domain.actions import EDITABLE, field_label
 from ..domain.errors import UsageError
 from ..domain.model import Task
-from ..files import codec
+from ..files import emit
 from .common import clean, commit_message, resolve_id, short, split_units
 from .context import Env
 
@@ -102,13 +102,13 @@ def edit(env: Env, task_id: str, ch: Changes, reason: str) -> tuple[Task, list[t
             raise UsageError(f"{task_id} 没有需要修改的内容（所给的值与现在的相同，或没有给出要改的项）",
                              "请用 --title、--lead-unit、--unit、--leader、--contact、--tag、--parent、--ref 给出新值")
         changes = [(k, getattr(task, k), values[k]) for k in EDITABLE if k in values]
-        new = codec.upgraded(dataclasses.replace(task, **values))
+        new = emit.upgraded(dataclasses.replace(task, **values))
         body = "\n".join(change_lines(changes)) + f"\n原因：{reason}"
-        files = {path: codec.task_to_yaml(new)}
+        files = {path: emit.task_to_yaml(new)}
         if new_config is not None:
             from ..files.store import CONFIG_FILE
 
-            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(new_config)
+            files[ledger.root / CONFIG_FILE] = emit.mapping_to_yaml(new_config)
             body += "\n单位名录新增：" + "、".join(u for u in new_config["units"]
                                               if u not in (ledger.config.get("units") or []))
         what = "、".join(field_label(k).split("（")[0] for k, _, _ in changes)

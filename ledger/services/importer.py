@@ -13,7 +13,7 @@ from ..domain import phrases
 from ..domain.errors import UsageError
 from ..domain.model import Task, format_id
 from ..domain.workdays import MAX_YEAR, MIN_YEAR
-from ..files import codec
+from ..files import emit
 from ..formats import sheets, tabular
 from . import importrows
 from .context import Env
@@ -231,13 +231,13 @@ def commit(env: Env, result: Plan, progress: Callable[[int, int], None] | None =
                 progress(i, len(result.tasks))
             task = dataclasses.replace(planned, id=format_id(env.today.year, seq + i))
             tasks.append(task)
-            files[ledger.task_path(task.id)] = codec.task_to_yaml(task)
+            files[ledger.task_path(task.id)] = emit.task_to_yaml(task)
         span = f"{tasks[0].id} 至 {tasks[-1].id}" if len(tasks) > 1 else tasks[0].id
         body = f"来自 {result.path.name}，共 {len(tasks)} 项，编号 {span}"
         if result.new_config is not None:
             from ..files.store import CONFIG_FILE
 
-            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(result.new_config)
+            files[ledger.root / CONFIG_FILE] = emit.mapping_to_yaml(result.new_config)
             body += "\n单位名录新增：" + "、".join(result.new_units)
         ledger.commit(files, commit_message(f"导入 {len(tasks)} 项事项（{result.path.name}）", "import",
                                       [t.id for t in tasks], body), clerk)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..domain.errors import UsageError
-from ..files import codec
+from ..files import emit
 from .common import clean, commit_message
 from .context import Env
 
@@ -76,7 +76,7 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
     name, email = _init_identity(root, existing_repo, name, email, env.by, ask)
     config = {**DEFAULT_CONFIG, "org": org, "units": {}}  # the mapping form README shows: 全称: [别名…]
     wanted = {
-        root / CONFIG_FILE: codec.mapping_to_yaml(config),
+        root / CONFIG_FILE: emit.mapping_to_yaml(config),
         root / ".gitignore": GITIGNORE.encode(),
         root / "README.md": LEDGER_README.format(org=org).encode(),
         root / "tasks" / ".gitkeep": b"",

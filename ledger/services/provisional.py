@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..domain.model import DeadlineChange, Task
 from ..domain.workdays import Calendar, Due, parse_span
-from ..files import codec
+from ..files import codec, emit
 from .change import refuse_unchecked
 from .common import commit_message, short
 from .context import Env
@@ -79,7 +79,7 @@ def recompute(env: Env, files: dict[Path, bytes] | None = None, cal: Calendar | 
             done = f"重算暂定时限 {len(changed)} 项"
             title = f"{subject}，{done}" if subject and changed else subject or done
             ledger.commit(
-                {**(files or {}), **{ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed}},
+                {**(files or {}), **{ledger.task_path(t.id): emit.task_to_yaml(t) for t in changed}},
                 commit_message(title, "calendar" if files else "recompute",
                          [t.id for t in changed], "\n".join(lines)),
                 clerk,

@@ -10,9 +10,9 @@ from ..domain import cycles, sources
 from ..domain.errors import UsageError
 from ..domain.model import Milestone, Task, format_id
 from ..domain.workdays import Calendar, Due, parse_date, parse_span
-from ..files import codec
+from ..files import emit
 from .change import refuse_unchecked
-from .common import _warn_provisional, clean, commit_message, date_or_today, short, source_rules, split_units
+from .common import clean, commit_message, date_or_today, short, source_rules, split_units, warn_provisional
 from .context import Env
 
 
@@ -102,7 +102,7 @@ def add(env: Env, spec: NewTask) -> Task:
         if ms.due < assigned_on or ms.due > due.date:
             raise UsageError(f"时间节点 {ms.due} 不在交办日期和时限之间", "请检查 --milestone")
         if ms_due:
-            _warn_provisional(env, ms_due, "时间节点")
+            warn_provisional(env, ms_due, "时间节点")
         milestones.append(ms)
     tags = [clean(t, "标签", required=True) for t in spec.tags or []]
     task_fields = dict(
@@ -127,18 +127,18 @@ def add(env: Env, spec: NewTask) -> Task:
             body += f"\n来源：{source}" + (f"（{task.ref}）" if task.ref else "")
         if parent:
             body += f"\n上级事项：{parent}"
-        files = {ledger.task_path(task_id): codec.task_to_yaml(task)}
+        files = {ledger.task_path(task_id): emit.task_to_yaml(task)}
         if new_config is not None:
             from ..files.store import CONFIG_FILE
 
-            files[ledger.root / CONFIG_FILE] = codec.mapping_to_yaml(new_config)
+            files[ledger.root / CONFIG_FILE] = emit.mapping_to_yaml(new_config)
             body += "\n单位名录新增：" + "、".join(u for u in new_config["units"] if u not in (ledger.config.get("units") or []))
         ledger.commit(
             files,
             commit_message(f"交办 {task_id} {short(title)}", "add", [task_id], body),
             clerk,
         )
-    _warn_provisional(env, due, "办结时限")
+    warn_provisional(env, due, "办结时限")
     late = cal.count_workdays(due.date, env.today)
     if late:
         env.warn(f"警告：按交办日期 {assigned_on} 计，时限 {due.date} 已过，事项一登记就逾期 {late} 个工作日；"

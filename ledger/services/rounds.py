@@ -12,7 +12,7 @@ from typing import Any
 
 from ..domain.errors import LedgerError, UsageError
 from ..domain.model import Task
-from ..files import codec
+from ..files import codec, emit
 from .context import Env
 
 Date = dt.date
@@ -123,7 +123,7 @@ def read_round(root: Path, name: str) -> Round | None:
 
 
 def round_bytes(r: Round) -> bytes:
-    return codec.mapping_to_yaml(r.to_plain())
+    return emit.mapping_to_yaml(r.to_plain())
 
 
 def round_names(root: Path) -> list[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..domain.actions import field_label
 from ..domain.errors import LedgerError, TaizhangError, UsageError
 from ..domain.model import format_id
-from ..files import codec, docnumbers, gitcmd, layout
+from ..files import codec, docnumbers, emit, gitcmd, layout
 from ..files import remote as remote_
 
 # Lists of dated records: both clerks' additions are kept, in date order.
@@ -53,7 +53,7 @@ def merge_files(base: bytes, ours: bytes, theirs: bytes, task_id: str = "") -> b
     """The merged file text, or MergeConflict / codec.FormatError."""
     plain = [codec.task_to_plain(codec.task_from_bytes(x)) for x in (base, ours, theirs)]
     merged = merge_plain(*plain, task_id=task_id)
-    return codec.task_to_yaml(codec.task_from_plain(merged))
+    return emit.task_to_yaml(codec.task_from_plain(merged))
 
 
 # -- taizhang sync: fetch, renumber unpublished collisions, rebase, push ---------------

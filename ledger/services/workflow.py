@@ -25,7 +25,7 @@ from ..domain.model import (
 )
 from ..domain.unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
 from ..domain.workdays import parse_date, parse_span
-from ..files import codec
+from ..files import emit
 from ..formats.gbt9704 import chinese_date
 from . import texts
 from .change import change_task, refuse_unchecked
@@ -138,7 +138,7 @@ def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None
         changed: list[Task] = []
         for t in targets:
             entry = Urge(env.today, level, note, clerk.name, f"{prefix}〔{env.today.year}〕{seq}号")
-            changed.append(codec.upgraded(rules.urge(t, entry)))
+            changed.append(emit.upgraded(rules.urge(t, entry)))
             refuse_unchecked(t, changed[-1])
             seq += 1
         label = URGE_LEVELS[level]
@@ -149,7 +149,7 @@ def urge(env: Env, task_id: str | list[str] | None, level: str, note: str | None
             what = f"{round_} 轮未报送单位的事项" if round_ else ("" if task_ids else "逾期事项")
             subject = f"{label}{what} {len(changed)} 项（{changed[0].urges[-1].number}—{changed[-1].urges[-1].number}）"
         body = "\n".join(lines) + (f"\n说明：{note}" if note else "")
-        ledger.commit({ledger.task_path(t.id): codec.task_to_yaml(t) for t in changed},
+        ledger.commit({ledger.task_path(t.id): emit.task_to_yaml(t) for t in changed},
                       commit_message(subject, "urge", [t.id for t in changed], body), clerk)
     return [(t, notice_text(env, assess(t, env.today, cal, warn, lag), t.urges[-1])) for t in changed]
 
@@ -343,9 +343,9 @@ def notice(env: Env, task_id: str, due: str | None, within: str | None, note: st
                     top = max(top, int(m.group(3)))
         entry = Notice(env.today, fix_due, f"{prefix}〔{env.today.year}〕{top + 1}号", note, clerk.name)
         old = ledger.read_task(task_id)
-        new = codec.upgraded(cycles.notice(old, entry))
+        new = emit.upgraded(cycles.notice(old, entry))
         refuse_unchecked(old, new)
-        ledger.commit({ledger.task_path(task_id): codec.task_to_yaml(new)},
+        ledger.commit({ledger.task_path(task_id): emit.task_to_yaml(new)},
                       commit_message(f"下达督查通知书 {task_id} {short(new.title)}（{entry.number}），限 {fix_due} 前整改",
                                "notice", [task_id], note), clerk)
     return new
@@ -359,7 +359,7 @@ def interview(env: Env, task_id: str, person: str, note: str | None, on: str | N
 
 
 def interview_count(env: Env, person: str, year: int) -> int:
-    return sum(1 for t in load_tasks(env) for i in t.interviews if i.person == person and i.on.year == year)
+    return len(cycles.interviews_by_person(load_tasks(env)).get((person, year), []))
 
 
 # -- 进展报送 ------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import re
 import subprocess
 
 from ledger.domain.model import Task
-from ledger.files import codec
+from ledger.files import codec, emit
 from tests.support.clerkkit import Clerk
 
 LINE = re.compile(r"^tasks/\d{4}/\d{4}-\d{4}\.yaml:\d+: .+$")
@@ -119,7 +119,7 @@ def _bulk_ledger(clerk: Clerk, n: int) -> None:
     for i in range(1, n + 1):
         t = Task(id=f"2026-{i:04d}", title=f"事项{i}", lead_unit="市住建局", assigned_on=dt.date(2026, 3, 2),
                  due=dt.date(2026, 3, 16), registered_on=dt.date(2026, 3, 2), deadline_rule="10wd")
-        (folder / f"{t.id}.yaml").write_bytes(codec.task_to_yaml(t))
+        (folder / f"{t.id}.yaml").write_bytes(emit.task_to_yaml(t))
     clerk.git("add", "tasks")
     clerk.git("commit", "-q", "--no-verify", "-m", "bulk")
 

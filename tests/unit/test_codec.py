@@ -30,8 +30,8 @@ from ledger.files.codec import (
     task_from_bytes,
     task_from_plain,
     task_to_plain,
-    task_to_yaml,
 )
+from ledger.files.emit import task_to_yaml
 
 D = dt.date.fromisoformat
 

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from ledger.domain.model import SCHEMA_VERSION, Task
 from ledger.files import codec, fastyaml
-from ledger.files.codec import FormatError, load_yaml, task_from_bytes, task_to_yaml
+from ledger.files.codec import FormatError, load_yaml, task_from_bytes
+from ledger.files.emit import task_to_yaml
 from ledger.files.store import parse_task
 from tests.support.runner import REPO
 from tests.unit.test_codec import TRICKY, tasks

@@ -1,0 +1,84 @@
+"""The shape of the package holds: the import-linter contracts, an opening docstring everywhere, no private name shared, small modules."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.runner import REPO
+
+PACKAGE = REPO / "ledger"
+MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+MAX_LINES = 410  # "about 400 lines at most": a module past this holds more than one job
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
+    beside = Path(sys.executable).parent / "lint-imports"
+    command = [str(beside)] if beside.is_file() else [shutil.which("lint-imports") or "lint-imports"]
+    # grimp reads the package from sys.path: the copy under test, not the installed checkout.
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    return subprocess.run(command + ["--no-cache"], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_import_contracts_are_kept():
+    result = lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_a_domain_module_importing_subprocess_breaks_the_contracts(tmp_path):
+    shutil.copytree(PACKAGE, tmp_path / "ledger", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    model = tmp_path / "ledger" / "domain" / "model.py"
+    model.write_text(model.read_text(encoding="utf-8") + "\nimport subprocess  # noqa\n", encoding="utf-8")
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "ledger.domain is not allowed to import subprocess" in result.stdout
+    assert "ledger.domain.model -> subprocess" in result.stdout
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_every_module_and_folder_opens_with_a_one_line_docstring(path):
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    assert doc, f"{path.relative_to(REPO)} 没有开头的说明"
+    assert doc.splitlines()[0].strip(), path
+
+
+def _private_uses(path: Path) -> list[str]:
+    """`from x import _name` and `module._name` where x / module is one of ours."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    ours: set[str] = set()
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] in ("ledger", "cli")):
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{path.name}:{node.lineno}: from {node.module or '.'} import {alias.name}")
+                ours.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in ("ledger", "cli"):
+                    ours.add(alias.asname or alias.name.split(".")[0])
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ours
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            found.append(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr}")
+    return found
+
+
+def test_no_private_name_is_used_from_another_module():
+    files = [*MODULES, REPO / "cli.py", *sorted((REPO / "bench").glob("*.py"))]
+    found = [use for f in files for use in _private_uses(f)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(REPO).as_posix())
+def test_no_module_holds_more_than_one_job(path):
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines <= MAX_LINES, f"{path.relative_to(REPO)} 有 {lines} 行"
