@@ -1349,7 +1349,7 @@ def collect_in(
     for p in result.problems:
         sys.stderr.write(f"{p}\n")
     if result.problems:
-        bad = len({p.file for p in result.problems})
+        bad = len({p.path for p in result.problems})
         raise UsageError(f"{bad} 份报送表有 {len(result.problems)} 处问题，全部未收录",
                          "请按上面列出的工作表和行改正（或退回单位重填）后重新收回")
     for b in result.books:

@@ -56,7 +56,7 @@ def main() -> None:
         rows = [("what", "秒", "CPU 秒", "峰值内存 MiB", "退出码")]
         for what, argv in ((f"{args.rows:,} 行试运行", ["import", str(sheet), "--dry-run"]),
                            (f"{args.rows:,} 行导入（一次提交）", ["import", str(sheet)]),
-                           (f"撤回这次导入（undo）", ["undo"])):
+                           ("撤回这次导入（undo）", ["undo"])):
             s = run.measure([*tz, *argv], ledger, env)
             rows.append((what, f"{s.wall:.1f}", f"{s.cpu:.1f}", f"{s.rss_mib:.0f}", str(s.code)))
         for what, name, build in HOSTILE:

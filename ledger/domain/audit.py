@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .findings import Finding
+
 Date = dt.date
 
 # Records whose `on` date says when something happened; a new one dated before the latest is backdated.
@@ -177,19 +179,6 @@ def review(entries: list[Entry], turned_red: list[dict[str, Any]],
 
 
 # -- audit -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    commit: str | None
-    path: str | None
-    message: str
-    fatal: bool = True
-
-    def __str__(self) -> str:
-        where = self.path or "（仓库）"
-        at = f" [{self.commit[:8]}]" if self.commit else ""
-        return f"{where}{at}: {self.message}"
-
 
 def _records(plain: dict) -> list[str]:
     """Every dated record of a task, as canonical JSON (so a multiset difference finds the new ones)."""
@@ -240,7 +229,7 @@ def guarded(each: Callable[[Entry], list[Finding]], entries: list[Entry]) -> lis
             out.extend(each(e))
         except Exception as exc:  # a hostile file must not stop the audit of every later commit
             where = ", ".join(c.path for c in e.changes) or None
-            out.append(Finding("error", e.sha, where, f"审计该提交时出错（{type(exc).__name__}），请人工核查"))
+            out.append(Finding.in_commit("error", e.sha, where, f"审计该提交时出错（{type(exc).__name__}），请人工核查"))
     return out
 
 
@@ -252,22 +241,22 @@ def findings(entries: list[Entry], strict: bool = False) -> list[Finding]:
 def entry_findings(e: Entry, strict: bool = False) -> list[Finding]:
     out: list[Finding] = []
     if e.hand_edit:
-        out.append(Finding("hand_edit", e.sha, ", ".join(c.path for c in e.changes) or None,
+        out.append(Finding.in_commit("hand_edit", e.sha, ", ".join(c.path for c in e.changes) or None,
                            f"手工修改（无 taizhang 记录）：{e.author} {e.date} “{e.subject}”", strict))
     for c in e.changes:
         if c.status == "D":
             if e.action == "undo":
                 continue  # forgery.undo_findings allows only the revert of an import's own new files
-            out.append(Finding("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
+            out.append(Finding.in_commit("deleted", e.sha, c.path, f"事项文件被删除（{e.author} {e.date}）"))
             continue
         if c.old is None or c.new is None or e.action == "undo":
             continue  # forgery.undo_findings checks an undo against the commit it reverts
         if c.old.get("status") == "closed" and c.old != c.new and not _reopened(c.old, c.new):
             changed = "、".join(d["field"] for d in field_diff(c.old, c.new))
-            out.append(Finding("closed_changed", e.sha, c.path,
+            out.append(Finding.in_commit("closed_changed", e.sha, c.path,
                                f"已销号事项未经退回重办就被修改（{changed}；{e.author} {e.date}）"))
         for text in backdated(c.old, c.new, e.date[:10]):
-            out.append(Finding("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
+            out.append(Finding.in_commit("backdated", e.sha, c.path, f"倒签：{text}（{e.author} {e.date}）"))
     return out
 
 

@@ -1,10 +1,9 @@
-"""Error types that carry an exit code and a hint, and Problem values found by checks."""
+"""Error types that carry an exit code and a hint, and Finding values found by checks."""
 
 from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass
 
 
 class TaizhangError(Exception):
@@ -36,17 +35,6 @@ class LedgerError(TaizhangError):
 
     exit_code = 3
 
-
-@dataclass(frozen=True)
-class Problem:
-    """One finding of `check`: where it is and what is wrong."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 OS_ERRORS = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from .actions import action_problems, undo_problems
-from .audit import Entry, Finding, guarded
+from .audit import Entry, guarded
+from .findings import Finding
 from .model import misfiled
 
 # The settings that keep the trail honest; a commit turning one off is reported as such.
@@ -24,11 +25,11 @@ def commit_findings(e: Entry, by_sha: dict[str, Entry], strict: bool) -> list[Fi
     for c in e.changes:
         for err in (c.old_error, c.new_error):
             if err:
-                out.append(Finding("unreadable", e.sha, c.path, f"该版本无法读取：{err}", strict))
+                out.append(Finding.in_commit("unreadable", e.sha, c.path, f"该版本无法读取：{err}", strict))
         if c.new is not None:
             wrong = misfiled(c.path, c.new.get("id"))
             if wrong:
-                out.append(Finding("misfiled", e.sha, c.path, f"{wrong}（{e.author} {e.date}）"))
+                out.append(Finding.in_commit("misfiled", e.sha, c.path, f"{wrong}（{e.author} {e.date}）"))
     if e.action is None:
         return out  # reported as a hand edit
     if e.action == "undo":
@@ -37,7 +38,7 @@ def commit_findings(e: Entry, by_sha: dict[str, Entry], strict: bool) -> list[Fi
         if c.status == "D" or c.old_error or c.new_error:
             continue  # a deletion and an unreadable version have findings of their own
         for text in action_problems(e.action, c.old if c.status != "A" else None, c.new):
-            out.append(Finding("forged", e.sha, c.path, f"{text}，与所记操作不符，视为手工修改（{e.author} {e.date}）"))
+            out.append(Finding.in_commit("forged", e.sha, c.path, f"{text}，与所记操作不符，视为手工修改（{e.author} {e.date}）"))
     return out
 
 
@@ -48,19 +49,19 @@ def undo_findings(e: Entry, by_sha: dict[str, Entry]) -> list[Finding]:
     target = by_sha.get(reverts[-1]) if reverts else None
     if target is None:
         named = reverts[-1][:12] if reverts else "（未注明）"
-        return [Finding("forged", e.sha, where,
+        return [Finding.in_commit("forged", e.sha, where,
                         f"记为撤回的提交改了事项文件，但它撤回的提交 {named} 不在此前的历史中（{e.author} {e.date}）")]
     out = []
     if target.action in (None, "init", "undo"):
-        out.append(Finding("forged", e.sha, where, f"撤回的 {target.sha[:12]} 不是 taizhang 的变更（{e.author} {e.date}）"))
+        out.append(Finding.in_commit("forged", e.sha, where, f"撤回的 {target.sha[:12]} 不是 taizhang 的变更（{e.author} {e.date}）"))
     theirs = {c.path: c for c in target.changes}
     for c in e.changes:
         t = theirs.get(c.path)
         if t is None:
-            out.append(Finding("forged", e.sha, c.path, f"撤回时改了被撤回提交 {target.sha[:12]} 没有改过的文件"))
+            out.append(Finding.in_commit("forged", e.sha, c.path, f"撤回时改了被撤回提交 {target.sha[:12]} 没有改过的文件"))
             continue
         for text in undo_problems(c.old, c.new, t.old, t.new, target.action):
-            out.append(Finding("deleted" if c.new is None else "forged", e.sha, c.path, f"{text}（撤回 {target.sha[:12]}；{e.author} {e.date}）"))
+            out.append(Finding.in_commit("deleted" if c.new is None else "forged", e.sha, c.path, f"{text}（撤回 {target.sha[:12]}；{e.author} {e.date}）"))
     return out
 
 
@@ -76,7 +77,7 @@ def settings_findings(history: list[tuple[str, str, str, Any, Any]], strict: boo
                 continue
             weaker = not b
             what = f"{GUARD_LABELS[key]} 由 {_yes(a)} 改为 {_yes(b)}（{who} {when}）"
-            out.append(Finding("settings", sha, "taizhang.yaml", ("关闭了" if weaker else "开启了") + what,
+            out.append(Finding.in_commit("settings", sha, "taizhang.yaml", ("关闭了" if weaker else "开启了") + what,
                                strict and weaker))
     return out
 

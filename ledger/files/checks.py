@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Callable, Collection, Iterable
 
 from ..domain.cycles import INTERVIEW_LIMIT, interviews_by_person
-from ..domain.errors import Problem
+from ..domain.findings import Finding
 from ..domain.model import STATUS_LABELS, Task, task_rel
 from .codec import FormatError, key_line, task_from_plain
 from .docnumbers import in_plain
 
 # A finding before it is placed on a line: (top-level key, message).
-Finding = tuple[str, str]
+Unplaced = tuple[str, str]
 
 
 def schema_path() -> Path:
@@ -34,7 +34,7 @@ def _validator():
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def check_schema(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_schema(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     found = []
     for err in _validator().iter_errors(plain):
         key = str(err.absolute_path[0]) if err.absolute_path else "id"
@@ -43,14 +43,14 @@ def check_schema(rel: str, plain: dict, task: Task) -> list[Finding]:
     return found
 
 
-def check_identity(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_identity(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     expected = task_rel(task.id)
     if rel != expected:
         return [("id", f"编号 {task.id} 与文件位置不符，应在 {expected}")]
     return []
 
 
-def check_status(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_status(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     s = task.status
     if s not in STATUS_LABELS:
         return [("status", f"非法状态 {s!r}，可选：{', '.join(STATUS_LABELS)}")]
@@ -66,7 +66,7 @@ def check_status(rel: str, plain: dict, task: Task) -> list[Finding]:
     return found
 
 
-def check_dates(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_dates(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     found = []
     start = task.assigned_on
     if task.due is not None and task.due < start:
@@ -95,7 +95,7 @@ def check_dates(rel: str, plain: dict, task: Task) -> list[Finding]:
     return found
 
 
-CHECKS: list[Callable[[str, dict, Task], list[Finding]]] = [
+CHECKS: list[Callable[[str, dict, Task], list[Unplaced]]] = [
     check_schema,
     check_identity,
     check_status,
@@ -131,21 +131,21 @@ def fingerprint(checks: Iterable) -> str:
 
 
 def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHECKS,
-        skip: Collection[str] = (), always: Iterable = ()) -> list[Problem]:
+        skip: Collection[str] = (), always: Iterable = ()) -> list[Finding]:
     """Every problem in the ledger, in file order; a file that does not parse is one problem.
 
     Files in `skip` already passed `checks` as they are now: only the cross-file checks
     (duplicate numbers) and `always` run on them.
     """
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     seen: dict[str, str] = {}
     numbers: dict[str, str] = {}  # 催〔2026〕4号 -> the file that holds it first
     always, checks = list(always), list(checks)
     for rel, value in loaded.items():
         if isinstance(value, Exception):
-            problems.append(Problem(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
+            problems.append(Finding.at(rel, getattr(value, "line", 1), getattr(value, "message", str(value))))
             continue
-        findings: list[Finding] = []
+        findings: list[Unplaced] = []
         tid = value.get("id")
         if tid in seen:
             findings.append(("id", f"编号 {tid} 与 {seen[tid]} 重复"))
@@ -160,19 +160,19 @@ def run(root: Path, loaded: dict[str, dict | Exception], checks: Iterable = CHEC
             try:
                 task = task_from_plain(value)
             except FormatError as e:  # cached under older, laxer rules
-                problems.append(Problem(rel, e.line, e.message))
+                problems.append(Finding.at(rel, e.line, e.message))
                 continue
             for check in per_file:
                 findings.extend(check(rel, value, task))
         if findings:
             text = (root / rel).read_text(encoding="utf-8")
             for key, message in findings:
-                problems.append(Problem(rel, key_line(text, key), message))
+                problems.append(Finding.at(rel, key_line(text, key), message))
     return problems
 
 
 # -- strict tier (check --strict): the office's own deadlines and directories ----------
-def check_assign_late(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_assign_late(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     """The 交办单 is due within the source's span of the meeting or 批示 [004 §三.4]."""
     if task.assign_due is None or task.registered_on is None or task.registered_on <= task.assign_due:
         return []
@@ -181,7 +181,7 @@ def check_assign_late(rel: str, plain: dict, task: Task) -> list[Finding]:
              f"{task.assign_due} 前印发，实际登记于 {task.registered_on}")]
 
 
-def check_difficulty_answer(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_difficulty_answer(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     """A 难以执行 report should be answered within 3 workdays [000 §二]."""
     found = []
     for d in task.difficulties:
@@ -190,13 +190,13 @@ def check_difficulty_answer(rel: str, plain: dict, task: Task) -> list[Finding]:
     return found
 
 
-STRICT: list[Callable[[str, dict, Task], list[Finding]]] = [
+STRICT: list[Callable[[str, dict, Task], list[Unplaced]]] = [
     check_assign_late,
     check_difficulty_answer,
 ]
 
 
-def check_written_report(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_written_report(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     from ..domain.cycles import written_report_due
 
     if written_report_due(task):
@@ -207,7 +207,7 @@ def check_written_report(rel: str, plain: dict, task: Task) -> list[Finding]:
 STRICT.append(check_written_report)
 
 
-def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[Problem]:
+def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[Finding]:
     """The same person 约谈 twice in a calendar year is to be 通报批评 [003 §三(四)]."""
     tasks = {rel: task_from_plain(v) for rel, v in loaded.items() if not isinstance(v, Exception)}
     rel_of = {t.id: rel for rel, t in tasks.items()}
@@ -216,7 +216,7 @@ def interviewed_twice(root: Path, loaded: dict[str, dict | Exception]) -> list[P
         if len(hits) >= INTERVIEW_LIMIT:
             rel = rel_of[hits[-1][1].id]
             line = key_line((root / rel).read_text(encoding="utf-8"), "interviews")
-            problems.append(Problem(rel, line, f"{person} {year} 年内被约谈 {len(hits)} 次（"
+            problems.append(Finding.at(rel, line, f"{person} {year} 年内被约谈 {len(hits)} 次（"
                                     + "、".join(f"{t.id} {d}" for d, t in hits) + "），应予通报批评 [003 §三(四)]"))
     return problems
 

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from ..domain.errors import Problem
+from ..domain.findings import Finding
 from . import atomic, gitcmd, store
 
 # Raised whenever the hook or driver line changes (4: the modules moved into layer folders),
@@ -119,12 +119,12 @@ def _marked(marker: Path) -> bool:
         return False
 
 
-def staged_problems(root: Path) -> list[Problem]:
+def staged_problems(root: Path) -> list[Finding]:
     """`check --staged`: only the task files about to be committed, read from the index."""
     from .invariants import check_texts
 
     changed, deleted = gitcmd.staged_task_files(root)
-    problems = [Problem(rel, 1, "不允许删除事项文件；撤销事项请用 taizhang cancel") for rel in deleted]
+    problems = [Finding.at(rel, 1, "不允许删除事项文件；撤销事项请用 taizhang cancel") for rel in deleted]
     blobs = gitcmd.read_blobs(root, [f":{rel}" for rel in changed])
     texts = {rel: blobs[f":{rel}"] for rel in changed if blobs.get(f":{rel}") is not None}
     problems.extend(check_texts(texts))
@@ -132,7 +132,7 @@ def staged_problems(root: Path) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line))
 
 
-def staged_settings_problems(root: Path) -> list[Problem]:
+def staged_settings_problems(root: Path) -> list[Finding]:
     """taizhang.yaml and calendar/*.yaml about to be committed, read from the index."""
     from . import settings
 

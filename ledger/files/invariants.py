@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ..domain.errors import Problem
+from ..domain.findings import Finding
 from ..domain.model import Task
 from .codec import FormatError, key_line, task_from_bytes, task_to_plain
 
-Finding = tuple[str, str]
+Unplaced = tuple[str, str]
 
 # Plain values that YAML 1.1 readers (PyYAML, many editors, older tools) take for booleans, octal
 # or base-60 numbers, while our YAML 1.2 reader keeps them as text: the file means two things.
@@ -29,14 +29,14 @@ def ambiguous_scalars(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def ambiguity_problems(rel: str, text: str) -> list[Problem]:
-    return [Problem(rel, n, f"值 {v!r} 有歧义（YAML 1.1 会读成布尔、八进制或六十进制数），请加引号写成 \"{v}\"")
+def ambiguity_problems(rel: str, text: str) -> list[Finding]:
+    return [Finding.at(rel, n, f"值 {v!r} 有歧义（YAML 1.1 会读成布尔、八进制或六十进制数），请加引号写成 \"{v}\"")
             for n, v in ambiguous_scalars(text)]
 
 
-def check_transitions(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_transitions(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     """The status must be one the recorded events could have led to."""
-    found: list[Finding] = []
+    found: list[Unplaced] = []
     actions = [e.action for e in task.events]
     # Unknown event and deadline-change kinds are the schema's to report (its enums).
     if "cancel" in actions and actions.index("cancel") != len(actions) - 1:
@@ -54,9 +54,9 @@ def check_transitions(rel: str, plain: dict, task: Task) -> list[Finding]:
     return found
 
 
-def check_record_dates(rel: str, plain: dict, task: Task) -> list[Finding]:
+def check_record_dates(rel: str, plain: dict, task: Task) -> list[Unplaced]:
     """Nothing happens before the task was assigned; an extension is asked on or before the deadline."""
-    found: list[Finding] = []
+    found: list[Unplaced] = []
     start = task.assigned_on
     for key, records in (("urges", task.urges), ("events", task.events), ("deadline_changes", task.deadline_changes)):
         for r in records:
@@ -88,22 +88,22 @@ def all_checks() -> list:
     return [*checks.CHECKS, *(c for c in EXTRA if c not in checks.CHECKS)]
 
 
-def check_texts(texts: dict[str, bytes], checks_list: list | None = None) -> list[Problem]:
+def check_texts(texts: dict[str, bytes], checks_list: list | None = None) -> list[Finding]:
     """Problems of task files given as bytes (e.g. staged blobs), with file:line from those bytes."""
     checks_list = checks_list or all_checks()
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     for rel, data in sorted(texts.items()):
         try:
             task = task_from_bytes(data)
         except FormatError as e:
-            problems.append(Problem(rel, e.line, e.message))
+            problems.append(Finding.at(rel, e.line, e.message))
             continue
         plain = task_to_plain(task)
         text = data.decode("utf-8")
         problems.extend(ambiguity_problems(rel, text))
         for check in checks_list:
             for key, message in check(rel, plain, task):
-                problems.append(Problem(rel, key_line(text, key), message))
+                problems.append(Finding.at(rel, key_line(text, key), message))
     return problems
 
 

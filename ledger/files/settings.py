@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..domain.errors import LedgerError, Problem, UsageError
+from ..domain.errors import LedgerError, UsageError
+from ..domain.findings import Finding
 from ..domain.unitsdir import units_directory
 from ..domain.workdays import MAX_YEAR, MIN_YEAR
 from . import codec
@@ -16,7 +17,7 @@ CALENDAR_DIR = "calendar"
 CALENDAR_NAME = re.compile(r"(\d{4})\.yaml")
 
 # (top-level key, the value's text to point at or None, message): placed on a line by `place`.
-Finding = tuple[str, str | None, str]
+Unplaced = tuple[str, str | None, str]
 
 
 def shown(value: Any) -> str:
@@ -32,7 +33,7 @@ def shown(value: Any) -> str:
     return "列表" if isinstance(value, list) else "键值表"
 
 
-def place(rel: str, text: str, findings: list[Finding]) -> list[Problem]:
+def place(rel: str, text: str, findings: list[Unplaced]) -> list[Finding]:
     """Each finding on the line of its value under its key, else of its key, else line 1."""
     lines = text.split("\n")
     out = []
@@ -45,29 +46,29 @@ def place(rel: str, text: str, findings: list[Finding]) -> list[Problem]:
                 if needle in lines[n]:
                     line = n + 1
                     break
-        out.append(Problem(rel, line, message))
+        out.append(Finding.at(rel, line, message))
     return out
 
 
-def parse(rel: str, data: bytes) -> tuple[Any, list[Problem]]:
+def parse(rel: str, data: bytes) -> tuple[Any, list[Finding]]:
     """The parsed document, or None and the problem that stopped the parse."""
     try:
         return codec.load_yaml(data), []
     except codec.FormatError as e:
-        return None, [Problem(rel, e.line, e.message)]
+        return None, [Finding.at(rel, e.line, e.message)]
     except UnicodeDecodeError:
-        return None, [Problem(rel, 1, "不是 UTF-8 编码的文本")]
+        return None, [Finding.at(rel, 1, "不是 UTF-8 编码的文本")]
 
 
 # -- calendar/YYYY.yaml --------------------------------------------------------------
-def calendar_findings(year: int, raw: Any) -> list[Finding]:
+def calendar_findings(year: int, raw: Any) -> list[Unplaced]:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return [("holidays", None, f"年份 {year} 超出范围（须在 {MIN_YEAR} 到 {MAX_YEAR} 之间），请改名或删除")]
     if raw is None:
         return []
     if not isinstance(raw, dict):
         return [("holidays", None, "应为键值表：holidays: 和 workdays: 两个日期列表")]
-    found: list[Finding] = []
+    found: list[Unplaced] = []
     seen: dict[dt.date, str] = {}
     for key in ("holidays", "workdays"):
         values = raw.get(key) or []
@@ -93,10 +94,10 @@ def calendar_days(year: int, raw: Any) -> tuple[list[dt.date], list[dt.date]]:
     return list(raw.get("holidays") or []), list(raw.get("workdays") or [])
 
 
-def calendar_problems(rel: str, data: bytes) -> list[Problem]:
+def calendar_problems(rel: str, data: bytes) -> list[Finding]:
     m = CALENDAR_NAME.fullmatch(rel.rpartition("/")[2])
     if not m:
-        return [Problem(rel, 1, "日历文件名应为 年份.yaml（如 2027.yaml），此文件不会被读取")]
+        return [Finding.at(rel, 1, "日历文件名应为 年份.yaml（如 2027.yaml），此文件不会被读取")]
     raw, problems = parse(rel, data)
     if problems:
         return problems
@@ -109,10 +110,10 @@ _COUNT_KEYS = ("warn_workdays", "progress_lag_points", "schema_version")
 _BOOL_KEYS = ("separation_of_duties", "require_signed")
 
 
-def config_findings(raw: Any) -> list[Finding]:
+def config_findings(raw: Any) -> list[Unplaced]:
     if not isinstance(raw, dict):
         return [("schema_version", None, "应为键值表（参照 taizhang init 生成的样式）")]
-    found: list[Finding] = []
+    found: list[Unplaced] = []
     for key in _TEXT_KEYS:
         if raw.get(key) is not None and not isinstance(raw[key], str):
             found.append((key, None, f"{key} 应为文字（现为：{shown(raw[key])}）"))
@@ -128,7 +129,7 @@ def config_findings(raw: Any) -> list[Finding]:
     return found
 
 
-def _rules_findings(rules_raw: Any) -> list[Finding]:
+def _rules_findings(rules_raw: Any) -> list[Unplaced]:
     from ..domain.sources import rules_from_config
 
     if rules_raw is None:
@@ -144,7 +145,7 @@ def _rules_findings(rules_raw: Any) -> list[Finding]:
     return []
 
 
-def _units_findings(raw: dict) -> list[Finding]:
+def _units_findings(raw: dict) -> list[Unplaced]:
     try:
         units_directory(raw)
     except LedgerError as e:
@@ -152,7 +153,7 @@ def _units_findings(raw: dict) -> list[Finding]:
     return []
 
 
-def config_problems(data: bytes) -> list[Problem]:
+def config_problems(data: bytes) -> list[Finding]:
     raw, problems = parse(CONFIG_FILE, data)
     if problems:
         return problems
@@ -164,7 +165,7 @@ def is_settings_file(rel: str) -> bool:
                                   and rel.endswith((".yaml", ".yml")))
 
 
-def problems_in(rel: str, data: bytes) -> list[Problem]:
+def problems_in(rel: str, data: bytes) -> list[Finding]:
     """The problems of a settings file given as bytes (work tree or staged blob); [] for other files."""
     if rel == CONFIG_FILE:
         return config_problems(data)
@@ -173,6 +174,6 @@ def problems_in(rel: str, data: bytes) -> list[Problem]:
     return []
 
 
-def refuse(problem: Problem, what: str) -> LedgerError:
+def refuse(problem: Finding, what: str) -> LedgerError:
     """The one line a command that needs a broken settings file stops with (exit 3)."""
     return LedgerError(str(problem), f"请修正{what}后重试（taizhang check 可列出所有问题）")

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
-from ..domain.errors import LedgerError, Problem, UsageError
+from ..domain.errors import LedgerError, UsageError
+from ..domain.findings import Finding
 from ..domain.model import ID_RE, Task, misfiled
 from ..domain.workdays import Calendar
 from . import codec, fastyaml, settings, transaction
@@ -108,7 +109,7 @@ class Ledger:
             try:
                 raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise settings.refuse(Problem(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
+                raise settings.refuse(Finding.at(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
             except OSError as e:
                 raise LedgerError(f"读不了 {CONFIG_FILE}：{e.strerror}", "请检查台账目录") from None
             findings = settings.config_findings(raw)
@@ -135,7 +136,7 @@ class Ledger:
             try:
                 raw = self.cache.doc(path, codec.load_yaml)
             except codec.FormatError as e:
-                raise settings.refuse(Problem(where, e.line, e.message), "日历文件") from None
+                raise settings.refuse(Finding.at(where, e.line, e.message), "日历文件") from None
             findings = settings.calendar_findings(year, raw)
             if findings:
                 problem = settings.place(where, path.read_text(encoding="utf-8"), findings[:1])[0]

@@ -12,6 +12,7 @@ from typing import Any
 from ..domain import rules
 from ..domain.errors import UsageError
 from ..domain.extensions import add_request
+from ..domain.findings import Finding
 from ..domain.model import DoneReport, ExtensionRequest, Progress, Task
 from ..domain.phrases import DateProblem, parse_cn_date
 from ..files import emit
@@ -24,19 +25,6 @@ Date = dt.date
 _SPACE = re.compile(r"\s+")
 HEAD_SCAN = 15  # a unit may add a line or two above the header
 
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    sheet: str
-    row: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if not self.sheet:  # the file itself: missing, not an .xlsx, or not one we sent
-            return f"{self.file}：{self.message}"
-        where = f"工作表“{self.sheet}”" + (f"第 {self.row} 行" if self.row else "")
-        return f"{self.file}：{where}：{self.message}"
 
 
 @dataclass
@@ -68,7 +56,7 @@ class Book:
 @dataclass
 class Outcome:
     books: list[Book]
-    problems: list[Problem]
+    problems: list[Finding]
     commits: list[str] = field(default_factory=list)
 
 
@@ -117,29 +105,29 @@ def _main_sheet(all_sheets: list[sheets.Sheet]) -> sheets.Sheet | None:
     return (named or others or [None])[0]
 
 
-def read_book(path: Path, limits: sheets.Limits, problems: list[Problem], describe) -> Book | None:
+def read_book(path: Path, limits: sheets.Limits, problems: list[Finding], describe) -> Book | None:
     """Read one returned workbook into answers; every fault found goes into `problems` with sheet and row."""
     book = Book(path)
     start = len(problems)
 
     def bad(row: int | None, message: str, sheet: str = MAIN_SHEET) -> None:
-        problems.append(Problem(path.name, sheet, row, message))
+        problems.append(Finding.in_sheet(path.name, sheet, row, message))
 
     try:
         all_sheets = sheets.read(path, limits)
     except UsageError as e:
-        problems.append(Problem(path.name, "", None, e.line()))
+        problems.append(Finding.in_sheet(path.name, "", None, e.line()))
         return None
     meta_sheet = next((s for s in all_sheets if s.name == META_SHEET), None)
     if meta_sheet is None:
-        problems.append(Problem(path.name, "", None, f"不是 taizhang collect out 发出的报送表（缺少隐藏工作表“{META_SHEET}”）"))
+        problems.append(Finding.in_sheet(path.name, "", None, f"不是 taizhang collect out 发出的报送表（缺少隐藏工作表“{META_SHEET}”）"))
         return None
     sent = _meta(book, meta_sheet, bad)
     main = _main_sheet(all_sheets)
     if sent is None:
         return None
     if main is None:
-        problems.append(Problem(path.name, MAIN_SHEET, None, "找不到填报的工作表（表头应有“编号”和“本期进展”）"))
+        problems.append(Finding.in_sheet(path.name, MAIN_SHEET, None, "找不到填报的工作表（表头应有“编号”和“本期进展”）"))
         return None
     found = _find_header(main.rows)
     if found is None:
@@ -261,7 +249,7 @@ def receive(env: Env, paths: list[str], on: str | None = None, limit: list[str] 
     day = date_or_today(on, env, "--on 日期")
     limits = sheets.limits_from(ledger.config.get("import_limits"), limit)
     clerk = ledger.clerk(env.by)
-    problems: list[Problem] = []
+    problems: list[Finding] = []
     books: list[Book] = []
     with ledger.locked():
         round_cache: dict[str, rounds.Round | None] = {}
@@ -274,7 +262,7 @@ def receive(env: Env, paths: list[str], on: str | None = None, limit: list[str] 
                 continue
 
             def bad(row, message, book=book):
-                problems.append(Problem(book.path.name, MAIN_SHEET, row, message))
+                problems.append(Finding.in_sheet(book.path.name, MAIN_SHEET, row, message))
 
             if not _check_round(ledger.root, book, round_cache, taken, day, problems):
                 continue
@@ -327,9 +315,9 @@ def _changed_here(books: list[Book]) -> set[str]:
     return {t for b in books for t in b.changed}
 
 
-def _check_round(root: Path, book: Book, cache: dict, taken: dict, day: Date, problems: list[Problem]) -> bool:
+def _check_round(root: Path, book: Book, cache: dict, taken: dict, day: Date, problems: list[Finding]) -> bool:
     def bad(message: str) -> bool:
-        problems.append(Problem(book.path.name, META_SHEET, None, message))
+        problems.append(Finding.in_sheet(book.path.name, META_SHEET, None, message))
         return False
 
     try:

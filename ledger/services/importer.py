@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from ..domain import phrases
 from ..domain.errors import UsageError
+from ..domain.findings import Finding
 from ..domain.model import Task, format_id
 from ..domain.workdays import MAX_YEAR, MIN_YEAR
 from ..files import emit
@@ -20,16 +21,6 @@ from .context import Env
 
 Date = dt.date
 
-
-@dataclass
-class RowProblem:
-    row: int
-    message: str
-    sheet: str = ""  # named when the workbook has several sheets
-
-    def __str__(self) -> str:
-        where = f"工作表“{self.sheet}”" if self.sheet else ""
-        return f"{where}第 {self.row} 行：{self.message}"
 
 
 @dataclass
@@ -60,7 +51,7 @@ class Plan:
     path: Path
     sheets: list[SheetPlan] = field(default_factory=list)
     tasks: list[tuple[int, Task]] = field(default_factory=list)  # (row number, task with a placeholder ID)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
     new_units: list[str] = field(default_factory=list)  # --new-unit: names joining the directory
     new_config: dict | None = None
 
@@ -152,7 +143,7 @@ def _plan_sheet(result: Plan, sp: SheetPlan, sheet: sheets.Sheet, mapping: tabul
             problems = e.args[0]
         if problems:
             sp.problem_rows += 1
-            result.problems.extend(RowProblem(n, p, sheet.name if several else "") for p in problems)
+            result.problems.extend(Finding.in_row(n, p, sheet.name if several else "") for p in problems)
         else:
             sp.tasks += 1
             result.tasks.append((n, task))

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from ..domain.errors import LedgerError, Problem
+from ..domain.errors import LedgerError
+from ..domain.findings import Finding
 from ..files import checks, gitcmd, layout, settings
 
 
-def settings_problems(root: Path) -> list[Problem]:
+def settings_problems(root: Path) -> list[Finding]:
     """taizhang.yaml and calendar/*.yaml as they are in the work tree (links are tracked_code's to report)."""
     rels = [settings.CONFIG_FILE]
     folder = root / settings.CALENDAR_DIR
@@ -25,7 +26,7 @@ def settings_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def tracked_code(root: Path) -> list[Problem]:
+def tracked_code(root: Path) -> list[Finding]:
     """`check`: tracked Python files, a ledger/ folder, executable files and links outside tasks/."""
     problems = []
     listing = gitcmd.git(root, "ls-files", "-s", "-z")
@@ -35,31 +36,31 @@ def tracked_code(root: Path) -> list[Problem]:
             continue
         mode = meta.split()[0]
         if rel.split("/", 1)[0] == "ledger":
-            problems.append(Problem(rel, 1, "台账中不应有 ledger/ 目录：它与 taizhang 的程序包同名，"
+            problems.append(Finding.at(rel, 1, "台账中不应有 ledger/ 目录：它与 taizhang 的程序包同名，"
                                     "可能被当作程序运行；请删除（git rm）"))
         elif rel.endswith((".py", ".pyc", ".pth")):
-            problems.append(Problem(rel, 1, "台账中不应有 Python 程序文件：它可能被当作 taizhang 的程序运行；请删除（git rm）"))
+            problems.append(Finding.at(rel, 1, "台账中不应有 Python 程序文件：它可能被当作 taizhang 的程序运行；请删除（git rm）"))
         if mode == "100755":
-            problems.append(Problem(rel, 1, f"台账中的文件不应可执行；请运行 git update-index --chmod=-x {rel} 后提交"))
+            problems.append(Finding.at(rel, 1, f"台账中的文件不应可执行；请运行 git update-index --chmod=-x {rel} 后提交"))
         elif mode == "120000" and not rel.startswith(layout.TASKS_DIR + "/"):  # tasks/ has its own check
-            problems.append(Problem(rel, 1, "是符号链接，台账中的文件必须是普通文件；请删除该链接"))
+            problems.append(Finding.at(rel, 1, "是符号链接，台账中的文件必须是普通文件；请删除该链接"))
     return problems
 
 
 def ledger_problems(led, strict: bool = False, progress: Callable[[int, int], None] | None = None,
-                    code: bool = True) -> list[Problem]:
+                    code: bool = True) -> list[Finding]:
     """`taizhang check`: every task file (and, with `code`, what a ledger must not hold), in file order."""
     from ..files.invariants import all_checks, ambiguity_problems
 
     links = gitcmd.symlinks_in_tasks(led.root)
-    problems = [Problem(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
+    problems = [Finding.at(rel, 1, "是符号链接，事项文件必须是台账内的普通文件") for rel in links]
     if code:
         problems += tracked_code(led.root)
     problems += settings_problems(led.root)
     # never read through a link
     loaded = {} if layout.TASKS_DIR in links else {
         rel: v for rel, v in led.load_all(progress).items() if rel not in links}
-    problems += [Problem(rel, 1, layout.deleted_message(rel)) for rel in led.missing_task_files()]
+    problems += [Finding.at(rel, 1, layout.deleted_message(rel)) for rel in led.missing_task_files()]
     basic = list(all_checks())
     extra = []
     if strict:

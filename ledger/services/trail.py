@@ -6,6 +6,7 @@ import datetime as dt
 
 from ..domain import audit, lights
 from ..domain.errors import LedgerError, TransitionError, UsageError
+from ..domain.findings import Finding
 from ..domain.model import ID_RE
 from ..domain.relday import parse_day
 from ..files import atomic, changes, codec, gitcmd, layout, store, transaction
@@ -129,7 +130,7 @@ def review(env: Env, since: str, until: str | None = None) -> dict:
     return audit.review(found, sorted(red, key=lambda r: (r["when"] or "", r["task"])), forged)
 
 
-def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[audit.Finding]:
+def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[Finding]:
     led = env.ledger()
     root = led.root
     from ..domain import forgery
@@ -143,7 +144,7 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
         old = anchor.read_text(encoding="utf-8").strip()
         head = gitcmd.rev(root, "HEAD")
         if not head or not gitcmd.is_ancestor(root, old, head):
-            found.append(audit.Finding("rewritten", old, None,
+            found.append(Finding.in_commit("rewritten", old, None,
                                        f"历史被改写：当前 HEAD 不再包含 {old[:12]}（记录于 .git/taizhang/anchor）"))
     # Under --strict, a history that ever required signatures still does: one commit cannot turn it off.
     once = strict and forgery.strictest(settings, "require_signed", False)
@@ -151,7 +152,7 @@ def run_audit(env: Env, strict: bool = False, set_anchor: bool = False) -> list[
         why = "require_signed: true" if led.config.get("require_signed") is True else "历史上曾设 require_signed: true"
         for sha in gitcmd.git(root, "rev-list", "HEAD").split():
             if not gitcmd.verify_commit(root, sha):
-                found.append(audit.Finding("unsigned", sha, None, f"提交没有可验证的签名（{why}）"))
+                found.append(Finding.in_commit("unsigned", sha, None, f"提交没有可验证的签名（{why}）"))
     if set_anchor and not any(f.fatal for f in found):
         head = gitcmd.rev(root, "HEAD")
         if head:
