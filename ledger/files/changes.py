@@ -12,17 +12,6 @@ from .layout import TASKS_DIR
 
 
 @dataclass(frozen=True)
-class Commit:
-    sha: str
-    author: str
-    email: str
-    date: str
-    subject: str
-    body: str
-    trailers: dict[str, str]
-
-
-@dataclass(frozen=True)
 class FileChange:
     status: str  # A, M, D
     path: str
@@ -33,7 +22,7 @@ class FileChange:
 
 @dataclass(frozen=True)
 class ChangeSet:
-    """One commit as the audit sees it: who, when, what it says, which task files it touched."""
+    """One commit as `log` and the audit read it: who, when, what it says, which task files it touched."""
 
     sha: str
     parents: tuple[str, ...]
@@ -45,6 +34,11 @@ class ChangeSet:
     body: str
     trailers: dict[str, list[str]]
     files: tuple[FileChange, ...]
+
+    @property
+    def shown_time(self) -> str:
+        """YYYY-MM-DD HH:MM of the author date, in the author's own time zone: what `log ID` shows."""
+        return self.date[:16].replace("T", " ")
 
     @property
     def action(self) -> str | None:

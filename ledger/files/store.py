@@ -20,7 +20,6 @@ from . import codec, fastyaml, settings, transaction
 from .atomic import refuse_link
 from .cache import TaskCache
 from .cachefiles import user_cache_file
-from .changes import Commit
 from .gitcmd import git, git_try, read_blobs, remote_ledger_branch, rev, unchecked_clone_error
 from .layout import RETIRED_FILE, TASKS_DIR, deleted_message
 from .settings import CALENDAR_DIR, CONFIG_FILE
@@ -378,24 +377,5 @@ class Ledger:
         resolved = path.resolve()
         if self.root not in resolved.parents or path.is_symlink():
             raise UsageError(f"拒绝写入台账之外的路径：{path}", "请检查文件名")
-
-    # -- history -----------------------------------------------------------------
-    def history(self, rel_path: str) -> list[Commit]:
-        """The commits that touched one file, oldest first."""
-        sep, end = "\x1f", "\x1e"
-        fmt = sep.join(["%H", "%an", "%ae", "%ad", "%s", "%b"]) + end
-        out = git(self.root, "log", "--reverse", "--date=format:%Y-%m-%d %H:%M",
-                  f"--format={fmt}", "--", rel_path)
-        commits = []
-        for chunk in out.split(end):
-            chunk = chunk.strip("\n")
-            if not chunk:
-                continue
-            sha, author, email, date, subject, body = chunk.split(sep, 5)
-            # Anyone who can push writes these: a terminal must not obey escapes in them.
-            author, email, subject, body = map(codec.printable, (author, email, subject, body))
-            trailers = dict(re.findall(r"^(Taizhang-[\w-]+):\s*(.*)$", body, re.M))
-            commits.append(Commit(sha, author, email, date, subject, body.strip(), trailers))
-        return commits
 
 

@@ -272,14 +272,14 @@ def log_table(task_id: str, commits: list):
     for c in ("时间", "经办人", "变更", "提交"):
         table.add_column(c, no_wrap=c != "变更")
     for c in commits:
-        table.add_row(c.date, c.author, c.subject, c.sha[:8])
+        table.add_row(c.shown_time, c.author, c.subject, c.sha[:8])
     return table
 
 
 def log_json(commits: list) -> list[dict[str, Any]]:
     return [
-        {"commit": c.sha, "date": c.date, "author": c.author, "email": c.email,
-         "action": c.trailers.get("Taizhang-Action"), "subject": c.subject, "body": c.body}
+        {"commit": c.sha, "date": c.shown_time, "author": c.author, "email": c.email,
+         "action": c.action, "subject": c.subject, "body": c.body}
         for c in commits
     ]
 
