@@ -104,7 +104,7 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
                 code, out, _ = git_try(root, "config", "--local", "--get", key)
                 previous[key] = out.strip() if code == 0 else None
                 git(root, "config", key, value)
-        ledger = Ledger(root, env.today)
+        ledger = Ledger(root, env.today, env.warn)
         clerk = ledger.clerk(env.by)
         ledger.commit(files, commit_message(f"建立台账{('：' + org) if org else ''}", "init", []), clerk)
         from ..files.hooks import ensure_setup
