@@ -22,7 +22,7 @@ from ledger.domain.model import (
 from ledger.domain.sources import DEFAULT_RULES
 from ledger.domain.workdays import Calendar, parse_span
 from ledger.files import emit
-from ledger.files.store import DEFAULT_CONFIG
+from ledger.files.configfiles import DEFAULT_CONFIG
 
 UNITS = [
     "市发展改革委", "市教育局", "市科技局", "市工业和信息化局", "市公安局", "市民政局", "市司法局", "市财政局",

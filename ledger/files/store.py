@@ -1,4 +1,4 @@
-"""The only place that touches files and git: find, read, lock, write atomically, commit."""
+"""A ledger on disk: finding it, reading its tasks, the lock, the clerk, one commit per change."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ import datetime as dt
 import errno
 import fcntl
 import os
-import re
 import sys
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
 from ..domain.errors import LedgerError, UsageError
-from ..domain.findings import Finding
 from ..domain.model import ID_RE, Task, misfiled
 from ..domain.workdays import Calendar
-from . import codec, fastyaml, settings, transaction
+from . import codec, fastyaml, transaction
 from .atomic import refuse_link
 from .cache import TaskCache
 from .cachefiles import user_cache_file
-from .gitcmd import git, git_try, read_blobs, remote_ledger_branch, rev, unchecked_clone_error
+from .configfiles import ConfigFiles
+from .gitcmd import git, git_try, remote_ledger_branch, unchecked_clone_error
 from .layout import RETIRED_FILE, TASKS_DIR, deleted_message
-from .settings import CALENDAR_DIR, CONFIG_FILE
+from .revisions import Revisions
+from .settings import CONFIG_FILE
 from .transaction import WRITE_CUT, Clerk, recover_interrupted
 
 
@@ -56,14 +56,6 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
     )
 
 
-DEFAULT_CONFIG = {
-    "schema_version": 1,
-    "org": "",
-    "id_prefix": "",
-    "warn_workdays": 3,
-    "rules": {},
-    "units": [],
-}
 
 
 def parse_task(data: bytes) -> Task:
@@ -81,7 +73,7 @@ def plain_task(data: bytes) -> dict:
     return codec.task_to_plain(parse_task(data))
 
 
-class Ledger:
+class Ledger(ConfigFiles, Revisions):
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
 
     def __init__(self, root: Path, today: dt.date | None = None,
@@ -98,73 +90,6 @@ class Ledger:
         # Set by the context layer: refuses a commit the clerk's role does not allow, before any write.
         self.gate: Callable[[dict[str, tuple[bytes | None, bytes | None]], str, Clerk], None] | None = None
         self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite", user_cache_file(root))
-
-    # -- settings and calendar ---------------------------------------------------
-    @property
-    def config(self) -> dict:
-        if self._config is None:
-            path = self.root / CONFIG_FILE
-            refuse_link(self.root, CONFIG_FILE, "台账设置")
-            try:
-                raw = self.cache.doc(path, codec.load_yaml)
-            except codec.FormatError as e:
-                raise settings.refuse(Finding.at(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
-            except OSError as e:
-                raise LedgerError(f"读不了 {CONFIG_FILE}：{e.strerror}", "请检查台账目录") from None
-            findings = settings.config_findings(raw)
-            if findings:  # the same file:line problem `check` reports
-                problem = settings.place(CONFIG_FILE, path.read_text(encoding="utf-8"), findings[:1])[0]
-                raise settings.refuse(problem, "台账设置文件")
-            self._config = {**DEFAULT_CONFIG, **raw}
-        return self._config
-
-    def calendar_files(self) -> dict[int, tuple[list[dt.date], list[dt.date]]]:
-        """calendar/YYYY.yaml: the office's holidays and make-up workdays for a year."""
-        overrides: dict[int, tuple[list[dt.date], list[dt.date]]] = {}
-        folder = self.root / CALENDAR_DIR
-        refuse_link(self.root, CALENDAR_DIR, "日历")
-        if not folder.is_dir():
-            return overrides
-        for path in sorted(folder.glob("*.yaml")):
-            m = settings.CALENDAR_NAME.fullmatch(path.name)
-            if not m:
-                continue
-            where = f"{CALENDAR_DIR}/{path.name}"
-            refuse_link(self.root, where, "日历")
-            year = int(m.group(1))
-            try:
-                raw = self.cache.doc(path, codec.load_yaml)
-            except codec.FormatError as e:
-                raise settings.refuse(Finding.at(where, e.line, e.message), "日历文件") from None
-            findings = settings.calendar_findings(year, raw)
-            if findings:
-                problem = settings.place(where, path.read_text(encoding="utf-8"), findings[:1])[0]
-                raise settings.refuse(problem, "日历文件")
-            overrides[year] = settings.calendar_days(year, raw)
-        return overrides
-
-    @property
-    def calendar(self) -> Calendar:
-        if self._calendar is None:
-            self._calendar = Calendar(self.calendar_files())
-        return self._calendar
-
-    def uncommitted_calendar_files(self) -> dict[Path, bytes]:
-        """calendar/YYYY.yaml added or changed by hand and not yet committed, with their contents.
-
-        A calendar file deleted by hand is refused: the deadlines counted without it would be
-        committed while the file's removal would not.
-        """
-        out = git(self.root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", CALENDAR_DIR)
-        found: dict[Path, bytes] = {}
-        for entry in out.split("\0"):
-            status, rel = entry[:2], entry[3:]
-            if not settings.CALENDAR_NAME.fullmatch(rel.rpartition("/")[2]) or rel.count("/") != 1:
-                continue
-            if "D" in status:
-                raise UsageError(f"{rel} 已被删除但尚未提交", f"请先恢复（git checkout -- {rel}）或提交删除后再重算")
-            found[self.root / rel] = (self.root / rel).read_bytes()
-        return found
 
     # -- tasks -------------------------------------------------------------------
     def task_path(self, task_id: str) -> Path:
@@ -319,49 +244,6 @@ class Ledger:
         head = transaction.commit_files(self.root, files, old, message, clerk, self.today)
         self._remember(files)
         return head
-
-    # -- the ledger as it stood ------------------------------------------------------
-    def revision_at(self, day: dt.date) -> str | None:
-        """The last commit recorded on or before `day` (author date, see transaction.author_date), or None."""
-        out = git(self.root, "log", "--first-parent", "--format=%H %ad", "--date=short", "HEAD")
-        limit = day.isoformat()
-        for line in out.splitlines():
-            sha, _, when = line.partition(" ")
-            if when <= limit:
-                return sha
-        return None
-
-    def head(self) -> str | None:
-        return rev(self.root, "HEAD")
-
-    def tree_blobs(self, rev: str) -> dict[str, str]:
-        """Every task file's blob id at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
-        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR), 2)
-
-    def clean_blobs(self) -> dict[str, str]:
-        """Blob ids of the task files whose work-tree copy is exactly what the index holds."""
-        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR), 1)
-        dirty = git(self.root, "diff", "--name-only", "-z", "--", TASKS_DIR).split("\0")
-        for path in dirty:
-            staged.pop(path, None)
-        return staged
-
-    @staticmethod
-    def _blobs(listing: str, sha_field: int) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for entry in listing.split("\0"):
-            meta, _, path = entry.partition("\t")
-            if path and re.fullmatch(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml", path):
-                found[path] = meta.split()[sha_field]
-        return found
-
-    def read_blobs(self, shas: list[str]) -> list[bytes]:
-        """The contents of many blobs through one `git cat-file --batch`."""
-        found = read_blobs(self.root, shas)
-        missing = [sha for sha in shas if found[sha] is None]
-        if missing:
-            raise LedgerError(f"读取台账历史失败：找不到对象 {missing[0][:12]}", "请检查台账的 git 仓库状态")
-        return [found[sha] for sha in shas]
 
     def _remember(self, files: dict[Path, bytes]) -> None:
         """Put the task files just written into the cache, so the next read need not parse them."""

@@ -56,8 +56,10 @@ def init(path: str | None, org: str | None, env: Env, *, existing: bool = False,
          email: str | None = None, ask: Callable[[str], str] | None = None) -> Path:
     """A new ledger in an empty folder; with `existing`, in a non-empty folder or repository,
     adding only the files that are not there (an existing file is never overwritten)."""
+    from ..files.configfiles import DEFAULT_CONFIG
     from ..files.gitcmd import git, git_try, remote_ledger_branch, unchecked_clone_error
-    from ..files.store import CONFIG_FILE, DEFAULT_CONFIG, Ledger
+    from ..files.settings import CONFIG_FILE
+    from ..files.store import Ledger
 
     root = Path(path or ".").expanduser().resolve()
     org = clean(org, "单位名称")

@@ -9,7 +9,7 @@ from ..domain.errors import LedgerError, TransitionError, UsageError
 from ..domain.findings import Finding
 from ..domain.model import ID_RE
 from ..domain.relday import parse_day
-from ..files import atomic, changes, codec, gitcmd, layout, store, transaction
+from ..files import atomic, changes, codec, gitcmd, layout, settings, store, transaction
 from .context import Env
 
 
@@ -165,7 +165,7 @@ def undo(env: Env) -> tuple[str, str]:
     led = env.ledger()
     clerk = led.clerk(env.by)
     with led.locked():
-        sets = changes.changesets(led.root, paths=(layout.TASKS_DIR, store.CONFIG_FILE, store.CALENDAR_DIR))
+        sets = changes.changesets(led.root, paths=(layout.TASKS_DIR, store.CONFIG_FILE, settings.CALENDAR_DIR))
         undone = {r for cs in sets for r in cs.trailers.get("Taizhang-Reverts", [])}
         pairs = undone | {cs.sha for cs in sets if set(cs.trailers.get("Taizhang-Reverts", [])) & undone}
         target = None

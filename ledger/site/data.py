@@ -13,7 +13,7 @@ from ..domain.actions import ACTION_LABELS
 from ..domain.audit import diff_text, field_diff
 from ..domain.lights import assess
 from ..domain.model import STATUS_LABELS
-from ..files import changes, codec, layout, store
+from ..files import changes, codec, layout, settings, store
 from ..formats.render import task_json
 from ..services import common, history, reading, trail
 from ..services.context import Env
@@ -50,7 +50,7 @@ class SiteData:
 
 def _settings_digest(led) -> str:
     h = hashlib.sha1()
-    for path in [led.root / store.CONFIG_FILE, *sorted((led.root / store.CALENDAR_DIR).glob("*.yaml"))]:
+    for path in [led.root / store.CONFIG_FILE, *sorted((led.root / settings.CALENDAR_DIR).glob("*.yaml"))]:
         if path.is_file():
             h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
