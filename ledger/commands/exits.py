@@ -57,13 +57,6 @@ def usage_line(message: str) -> str:
     return message.replace("\n", " ").strip().rstrip(".").removeprefix("错误：")
 
 
-def click_usage_error():
-    """Typer may carry click vendored or not; reach its exception types through typer's own."""
-    import typer
-
-    return typer.BadParameter.__mro__[1]
-
-
 def invoke(app, argv: list[str] | None) -> int:
     """Run the typer app without its own error printing, turning click's usage errors into one line."""
     import typer
@@ -79,16 +72,16 @@ def invoke(app, argv: list[str] | None) -> int:
         if type(sys.stdout).__name__ != "PacifyFlushWrapper":
             raise
         return closed_stdout(e)
-    except click_usage_error() as e:
+    except typer.TyperException as e:  # click's own errors (typer carries click inside) derive from it
+        if not hasattr(e, "ctx"):  # not a usage error: only click's UsageError and its kinds carry the context
+            print(f"错误：{e.format_message()}", file=sys.stderr)
+            return e.exit_code
         if type(e).__name__ == "NoArgsIsHelpError" and e.ctx is not None:
             print(e.ctx.get_help())
             return 0
         sub = e.ctx.command_path if e.ctx else "taizhang"
         print(f"错误：{usage_line(e.format_message())}；请运行 {sub} --help 查看用法", file=sys.stderr)
         return 2
-    except click_usage_error().__mro__[1] as e:
-        print(f"错误：{e.format_message()}", file=sys.stderr)
-        return getattr(e, "exit_code", 2)
     except typer.Abort:
         print("已中断", file=sys.stderr)
         return 130
