@@ -66,11 +66,19 @@ def date_or_today(text: str | None, env: Env, what: str) -> dt.date:
 
 
 def warn_provisional(env: Env, due: Due, what: str) -> None:
+    """A deadline counted across a year without holiday data is provisional; a date given for such a
+    year stands, but the workdays before and after it (warning window, overdue days) do not yet."""
     if due.provisional:
         years = "、".join(str(y) for y in due.unknown_years)
         env.warn(
             f"警告：{years} 年的节假日安排尚未录入，{what} {due.date} 仅按周末推算，为暂定时限；"
             f"国务院通知公布后用 taizhang calendar notice 通知文件 --write 录入 calendar/{due.unknown_years[0]}.yaml 并重算"
+        )
+    elif not env.ledger().calendar.is_known(due.date.year):
+        year = due.date.year
+        env.warn(
+            f"提示：{year} 年的节假日安排尚未录入；{what} {due.date} 不变，但临近时限的预警和逾期工作日在录入前只按周末计算；"
+            f"国务院通知公布后用 taizhang calendar notice 通知文件 --write 录入 calendar/{year}.yaml"
         )
 
 

@@ -73,3 +73,21 @@ def test_the_bulletins_sign_off_is_dated_the_day_it_is_issued(ledger, run, h, tm
     texts = [p.text.strip() for p in Document(str(out)).paragraphs]
     assert chinese_date(dt.date(2026, 11, 3)) in texts
     assert chinese_date(dt.date(2026, 10, 31)) not in texts
+
+
+def test_a_given_deadline_in_a_year_without_holiday_data_is_kept_with_a_note(ledger, run, h):
+    # The date stands (it is what the leader set); the workdays around it cannot be counted yet.
+    res = run("add", "甲", "--lead-unit", "市住建局", "--due", "2027-03-01")
+    assert res.last_line == "2026-0001"
+    assert "2027 年的节假日安排尚未录入" in res.err and "calendar/2027.yaml" in res.err, res.err
+    assert run("show", "1", "--format", "json").json()["due"] == "2027-03-01"
+    quiet = run("add", "乙", "--lead-unit", "市住建局", "--due", "2026-12-31")
+    assert "节假日安排" not in quiet.err, quiet.err
+
+
+def test_a_mistyped_option_is_told_in_chinese_with_the_options_there_are(ledger, run, h):
+    before = h.commit_count(ledger)
+    res = run("list", "--al", code=2)
+    assert res.err.count("\n") == 1 and "Possible options" not in res.err and "Did you mean" not in res.err, res.err
+    assert "可用的选项：--all" in res.err, res.err
+    assert h.commit_count(ledger) == before
