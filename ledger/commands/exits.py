@@ -46,6 +46,8 @@ CLICK_WORDS = (
     ("Invalid value for", "取值无效："),
     ("requires an argument", "需要一个值"),
     ("is not one of", "不在可选范围内："),
+    ("Possible options: ", "可用的选项："),
+    ("Did you mean", "是不是要写"),
     ("Option", "选项"),
 )
 
@@ -158,3 +160,8 @@ def lean_option_parsing() -> None:
 
     build.lean_taizhang = True
     typer_core.build_runtime_param = build
+
+
+def out(text: str) -> None:
+    """One line (or block) to stdout, with its newline: for the commands and the fast lane alike."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
