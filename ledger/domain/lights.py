@@ -52,12 +52,13 @@ def light(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdu
           lag_points: int = DEFAULT_LAG_POINTS) -> str | None:
     """红灯 overdue or a report missed, 黄灯 due soon, a milestone missed, a report owed or progress
     behind 序时进度, else 绿灯: the colour of the first of `light_reasons`."""
+    return light_of(task, light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
+
+
+def light_of(task: Task, reasons: Sequence[tuple[str, str]]) -> str | None:
+    """The light `reasons` (from light_reasons) give the task: none once it is closed or cancelled."""
     if task.status in ("closed", "cancelled"):
         return None
-    return light_of(light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
-
-
-def light_of(reasons: Sequence[tuple[str, str]]) -> str:
     if not reasons:
         return "green"
     return "red" if reasons[0][0] in RED_REASONS else "yellow"
@@ -123,7 +124,7 @@ def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
            lag_points: int = DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
     overdue = overdue_workdays(task, today, cal)
     reasons = tuple(light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
-    lit = None if task.status in ("closed", "cancelled") else light_of(reasons)
+    lit = light_of(task, reasons)
     return Assessed(
         task,
         lit,
