@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import AsOfOpt, ByOpt, LedgerOpt, ShowFmt, display, make_env, out
+from .exits import out
+from .options import AsOfOpt, ByOpt, LedgerOpt, ShowFmt, display, make_env
 
 
 def check(

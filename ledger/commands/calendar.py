@@ -6,7 +6,8 @@ import typer
 
 from ledger.domain.errors import TaizhangError, UsageError
 
-from .options import ByOpt, LedgerOpt, display, make_env, out
+from .exits import out
+from .options import ByOpt, LedgerOpt, display, make_env
 
 
 class _MonthByDefault(typer.core.TyperGroup):

@@ -4,7 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import AsOfOpt, ByOpt, FutureOpt, IdArg, LedgerOpt, NoteOpt, OnOpt, make_env, out
+from .exits import out
+from .options import AsOfOpt, ByOpt, FutureOpt, IdArg, LedgerOpt, NoteOpt, OnOpt, make_env
 
 IdsArg = Annotated[list[str], typer.Argument(help="事项编号，可写多个（一次提交）；只写 42 表示当年第 42 号", metavar="ID...")]
 

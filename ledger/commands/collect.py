@@ -7,7 +7,8 @@ import typer
 
 from ledger.domain.errors import UsageError
 
-from .options import AsOfOpt, ByOpt, LedgerOpt, TextFmt, display, make_env, out
+from .exits import out
+from .options import AsOfOpt, ByOpt, LedgerOpt, TextFmt, display, make_env
 
 collect_app = typer.Typer(help="各单位报送进展：发出 Excel 报送表、收回、查看谁未报。", no_args_is_help=True,
                           rich_markup_mode=None)

@@ -2,7 +2,7 @@
 
 import sys
 
-from .exits import guarded
+from .exits import guarded, out
 from .listing import json_text, listed
 
 # The options the lane understands; anything else takes the ordinary path.
@@ -29,8 +29,7 @@ def answer(argv: list[str]) -> int | None:
 
         env = Env(ledger_path=opts.get("--ledger"), today=resolve_today(opts.get("--as-of")), by=None)
         items = reading.overdue(env) if argv[0] == "overdue" else listed(env)[0]
-        text = json_text(items)
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        out(json_text(items))
         sys.stdout.flush()
         return 0
 

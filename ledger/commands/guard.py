@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from .options import out
+from .exits import out
 
 guard_app = typer.Typer(help="服务器端把关：在服务器的裸仓库上装 pre-receive 钩子，逐个检查推送来的提交。",
                         no_args_is_help=True, rich_markup_mode=None)

@@ -2,7 +2,6 @@
 
 # No `from __future__ import annotations` in the command modules: typer would eval() every option's
 # annotation string on each start, ~400 compiles that cost 50–80 ms.
-import sys
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Optional
@@ -52,10 +51,6 @@ def make_env(ctx: typer.Context, ledger: Optional[str] = None, as_of: Optional[s
 
     given = ctx.obj.ledger if isinstance(ctx.obj, Options) else None
     return Env(ledger_path=ledger or given, today=resolve_today(as_of), by=by, future=future)
-
-
-def out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def display(renderable) -> None:

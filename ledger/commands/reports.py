@@ -8,7 +8,8 @@ import typer
 
 from ledger.domain.errors import UsageError
 
-from .options import AsOfOpt, ByOpt, LedgerOpt, display, make_env, out
+from .exits import out
+from .options import AsOfOpt, ByOpt, LedgerOpt, display, make_env
 
 report_app = typer.Typer(help="督查通报：月报、周报、单位情况（可重现：过去的月份按当时的台账历史计算）。",
                          no_args_is_help=True, rich_markup_mode=None)

@@ -5,7 +5,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import ByOpt, LedgerOpt, make_env, out
+from .exits import out
+from .options import ByOpt, LedgerOpt, make_env
 
 
 def sync(

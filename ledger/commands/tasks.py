@@ -8,8 +8,9 @@ import typer
 
 from ledger.domain.errors import TaizhangError
 
+from .exits import out
 from .listing import json_text, listed
-from .options import AsOfOpt, ByOpt, Fmt, FutureOpt, IdArg, LedgerOpt, ShowFmt, TextFmt, display, make_env, out
+from .options import AsOfOpt, ByOpt, Fmt, FutureOpt, IdArg, LedgerOpt, ShowFmt, TextFmt, display, make_env
 
 
 def init(

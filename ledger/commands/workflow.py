@@ -4,7 +4,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from .options import AsOfOpt, ByOpt, Fmt, FutureOpt, IdArg, LedgerOpt, NoteOpt, OnOpt, display, make_env, out
+from .exits import out
+from .options import AsOfOpt, ByOpt, Fmt, FutureOpt, IdArg, LedgerOpt, NoteOpt, OnOpt, display, make_env
 
 
 def urge(
