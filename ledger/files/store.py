@@ -7,7 +7,6 @@ import datetime as dt
 import errno
 import fcntl
 import os
-import sys
 from pathlib import Path
 from typing import Callable, Collection, Iterator
 
@@ -76,11 +75,12 @@ def plain_task(data: bytes) -> dict:
 class Ledger(ConfigFiles, Revisions):
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
 
-    def __init__(self, root: Path, today: dt.date | None = None,
-                 warn: Callable[[str], None] | None = None, prepare: Callable[[], None] | None = None):
+    def __init__(self, root: Path, today: dt.date | None, warn: Callable[[str], None],
+                 prepare: Callable[[], None] | None = None):
         self.root = root
         self.today = today
-        self.warn = warn or (lambda message: print(message, file=sys.stderr))
+        # Warnings go where the caller says (the context's stream for a command); this layer prints nothing itself.
+        self.warn = warn
         # Run once before the first write: the clone's set-up (hook, merge driver), never for a read.
         self.prepare = prepare
         self.git_dir = root / ".git"

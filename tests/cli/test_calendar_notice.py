@@ -81,7 +81,7 @@ def test_write_files_the_year_and_recomputes_in_one_commit(ledger, run, h, notic
     text = (ledger / "calendar" / "2027.yaml").read_text(encoding="utf-8")
     assert text.startswith("# 国务院办公厅关于2027年部分节假日安排的通知（国办发明电〔2026〕99号）\n")
     assert "ref: 国办发明电〔2026〕99号" in text and "  - 2027-02-20  # 春节" in text
-    hols, works = Ledger(ledger).calendar_files()[2027]
+    hols, works = Ledger(ledger, None, print).calendar_files()[2027]
     assert len(hols) == 18 and [str(d) for d in works] == ["2027-01-31", "2027-02-20", "2027-04-25", "2027-05-08"]
     # `list` shows the former provisional deadlines counted with the new year.
     assert due(run) == {a: ("2027-01-04", False), b: ("2027-02-19", False), c: ("2026-12-04", False)}
@@ -162,7 +162,7 @@ def test_new_years_eve_of_the_old_year_is_checked_against_the_old_years_calendar
     n = h.commit_count(ledger)
     run("calendar", "notice", NOTICES / "2023.txt", "--write")
     assert h.commit_count(ledger) == n + 1
-    hols, _ = Ledger(ledger).calendar_files()[2023]
+    hols, _ = Ledger(ledger, None, print).calendar_files()[2023]
     assert min(hols).isoformat() == "2023-01-01"  # the file holds its own year only
 
 

@@ -38,7 +38,7 @@ def commits(root) -> int:
 
 
 def tasks(root) -> dict:
-    led = Ledger(root)
+    led = Ledger(root, None, print)
     from ledger.files import codec
 
     return {rel.split("/")[-1][:-5]: codec.task_from_plain(v) for rel, v in led.load_all().items()}

@@ -20,7 +20,7 @@ CITY_ROWS = int(os.environ.get("TAIZHANG_IMPORT_ROWS", "600"))
 
 
 def tasks(root) -> dict:
-    return {rel.split("/")[-1][:-5]: codec.task_from_plain(v) for rel, v in Ledger(root).load_all().items()}
+    return {rel.split("/")[-1][:-5]: codec.task_from_plain(v) for rel, v in Ledger(root, None, print).load_all().items()}
 
 
 def test_city_sheet_without_assigned_dates_imports_whole_in_one_commit(ledger, sh, h, tmp_path):

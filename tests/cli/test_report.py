@@ -76,7 +76,7 @@ def units(rep: dict) -> dict[str, dict]:
 
 def test_september_as_it_stood(lived, monkeypatch, capsys):
     rep = report_json(monkeypatch, capsys, "2026-11-10", "--month", "2026-09")
-    cal = Ledger(lived).calendar
+    cal = Ledger(lived, None, print).calendar
     assert rep["schema_version"] == 1
     assert rep["period"] == {"start": "2026-09-01", "end": "2026-09-30"}
     assert rep["as_of"] == "2026-09-30"

@@ -206,7 +206,7 @@ def test_settings_files_are_cached_by_stat(big, run):
     lights = {t["light"] for t in run("list", "--status", "open", "--format", "json").json()}
     assert lights == {"red", "yellow"}  # every open task is now inside the warning window
     (big / "calendar" / "2027.yaml").write_text("holidays:\n  - 2027-01-01\nworkdays: []\n")
-    assert Ledger(big).calendar.is_known(2027)
+    assert Ledger(big, None, print).calendar.is_known(2027)
 
 
 def test_fast_and_strict_readers_agree_on_the_generated_ledger(big):
