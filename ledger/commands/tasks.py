@@ -100,7 +100,8 @@ def show(
 
 
 def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.formats.render import PLAIN_TABLE_ROWS, csv_text, task_json, task_lines, task_table
+    from ledger.formats.lines import PLAIN_TABLE_ROWS, task_lines
+    from ledger.formats.render import csv_text, task_json, task_table
 
     if fmt == Fmt.json:
         out(json_text(items))

@@ -35,13 +35,15 @@ def expected_percent(task: Task, today: Date, cal: Calendar) -> int | None:
     return min(100, round(100 * cal.count_workdays(task.assigned_on, today) / total))
 
 
-def progress_lag(task: Task, today: Date, cal: Calendar) -> int | None:
-    """Points the last reported percentage is behind 序时进度 (None when no percentage was given)."""
+def progress_lag(task: Task, today: Date, cal: Calendar, expected: int | None = None) -> int | None:
+    """Points the last reported percentage is behind 序时进度 (None when no percentage was given);
+    `expected` is expected_percent's answer when the caller already has it."""
     reported = [p.percent for p in task.progress if p.percent is not None]
-    expected = expected_percent(task, today, cal)
-    if not reported or expected is None:
+    if not reported:
         return None
-    return expected - reported[-1]
+    if expected is None:
+        expected = expected_percent(task, today, cal)
+    return None if expected is None else expected - reported[-1]
 
 
 # The light a reason gives; `light_reasons` lists the reasons in the order that decides.
@@ -65,10 +67,11 @@ def light_of(task: Task, reasons: Sequence[tuple[str, str]]) -> str | None:
 
 
 def light_reasons(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3, overdue: int | None = None,
-                  lag_points: int = DEFAULT_LAG_POINTS) -> list[tuple[str, str]]:
+                  lag_points: int = DEFAULT_LAG_POINTS, lag: int | None = None) -> list[tuple[str, str]]:
     """Why a task is not green: (code, 情况 text) pairs, every condition that applies, the one that decides the light first.
 
     Codes: overdue, report_missed (red); due_soon, milestone_missed, report_owed, progress_lag (yellow).
+    `overdue` and `lag` are overdue_workdays' and progress_lag's answers when the caller already has them.
     """
     if task.status in ("closed", "cancelled"):
         return []
@@ -90,7 +93,8 @@ def light_reasons(task: Task, today: Date, cal: Calendar, warn_workdays: int = 3
             out.append(("report_missed", f"未按期报送进展（应于 {state[2]:%m-%d} 前）"))
         else:
             out.append(("report_owed", f"应报送进展（{state[2]:%m-%d} 前）"))
-    lag = progress_lag(task, today, cal)
+    if lag is None:
+        lag = progress_lag(task, today, cal)
     if lag is not None and lag > lag_points:
         out.append(("progress_lag", f"进度落后序时 {lag} 个百分点"))
     return out
@@ -123,16 +127,10 @@ class Assessed:
 def assess(task: Task, today: Date, cal: Calendar, warn_workdays: int,
            lag_points: int = DEFAULT_LAG_POINTS, plain: dict | None = None) -> Assessed:
     overdue = overdue_workdays(task, today, cal)
-    reasons = tuple(light_reasons(task, today, cal, warn_workdays, overdue, lag_points))
-    lit = light_of(task, reasons)
-    return Assessed(
-        task,
-        lit,
-        overdue,
-        workdays_left(task, today, cal),
-        today,
-        expected_percent(task, today, cal) if task.status == "open" else None,
-        progress_lag(task, today, cal) if task.status == "open" else None,
-        plain,
-        reasons,
-    )
+    expected = lag = None
+    if task.status == "open":  # 序时进度 once: the lag and the reasons reuse it
+        expected = expected_percent(task, today, cal)
+        lag = progress_lag(task, today, cal, expected) if expected is not None else None
+    reasons = tuple(light_reasons(task, today, cal, warn_workdays, overdue, lag_points, lag))
+    return Assessed(task, light_of(task, reasons), overdue, workdays_left(task, today, cal), today,
+                    expected, lag, plain, reasons)

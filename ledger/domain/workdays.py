@@ -120,20 +120,17 @@ class Calendar:
         self._build(dt.date(min(lo, 2000), 1, 1).toordinal(), dt.date(hi + 10, 12, 31).toordinal())
 
     # -- the index -------------------------------------------------------------
-    def _raw_is_workday(self, d: Date) -> bool:
-        if d in self._workdays:
-            return True
-        if d in self._holidays:
-            return False
-        return d.weekday() < 5
-
     def _build(self, start: int, end: int) -> None:
+        # By ordinal, not by date object: every command builds this index (about 13,000 days).
+        works = {d.toordinal() for d in self._workdays}
+        rests = {d.toordinal() for d in self._holidays} - works
         cum, n = [], 0
-        fromord = dt.date.fromordinal
+        append = cum.append
         for o in range(start, end + 1):
-            if self._raw_is_workday(fromord(o)):
+            # Ordinal 1 (0001-01-01) was a Monday: (o - 1) % 7 is the weekday.
+            if o in works or ((o - 1) % 7 < 5 and o not in rests):
                 n += 1
-            cum.append(n)
+            append(n)
         self._start, self._end, self._cum = start, end, cum
 
     def _ensure(self, *days: Date) -> None:
@@ -166,8 +163,12 @@ class Calendar:
         """Workdays strictly after start up to and including end (0 when end <= start)."""
         if end <= start:
             return 0
-        self._ensure(start, end)
-        return self._count_upto(end) - self._count_upto(start)
+        # The hot path of every list: plain index arithmetic, widening the index only when needed.
+        first, last = start.toordinal() - self._start, end.toordinal() - self._start
+        if first < 0 or last >= len(self._cum):
+            self._ensure(start, end)
+            first, last = start.toordinal() - self._start, end.toordinal() - self._start
+        return self._cum[last] - self._cum[first]
 
     def add_workdays(self, start: Date, n: int) -> Date:
         """The Nth workday strictly after start; the start day is day 0 even if a rest day."""

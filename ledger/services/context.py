@@ -40,12 +40,18 @@ class Env:
 
     def ledger(self):
         if self._ledger is None:
-            from ..files.hooks import ensure_setup
             from ..files.store import Ledger, find_root
 
             root = find_root(self.ledger_path)
-            # A plain `git clone` gets what init sets up on its first write; a read changes nothing.
-            self._ledger = Ledger(root, self.today, self.warn, lambda: ensure_setup(root, self.warn))
+
+            def prepare() -> None:
+                # A plain `git clone` gets what init sets up on its first write; a read changes nothing
+                # (and does not even import the set-up).
+                from ..files.hooks import ensure_setup
+
+                ensure_setup(root, self.warn)
+
+            self._ledger = Ledger(root, self.today, self.warn, prepare)
             self._ledger.gate = lambda changes, message, clerk: authorize(self._ledger, changes, message, clerk)
         return self._ledger
 

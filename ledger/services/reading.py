@@ -10,7 +10,7 @@ from ..domain.errors import LedgerError, UsageError
 from ..domain.lights import Assessed, assess
 from ..domain.model import STATUS_LABELS, Task, misfiled
 from ..domain.workdays import parse_date
-from ..files import changes, codec
+from ..files import codec
 from .common import lag_points, resolve_id, source_rules, warn_workdays
 from .context import Env
 
@@ -182,7 +182,9 @@ def log(env: Env, task_id: str):
     ledger = env.ledger()
     task_id = resolve_id(task_id, env.today)
     path = ledger.task_path(task_id)
-    commits = changes.changesets(ledger.root, paths=(ledger.rel(path),))
+    from ..files.changes import changesets  # git's history: only `log` reads it
+
+    commits = changesets(ledger.root, paths=(ledger.rel(path),))
     if not commits:
         raise UsageError(f"没有编号为 {task_id} 的事项", "请用 taizhang list 查看现有编号")
     return commits
