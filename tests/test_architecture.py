@@ -82,3 +82,22 @@ def test_no_private_name_is_used_from_another_module():
 def test_no_module_holds_more_than_one_job(path):
     lines = path.read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES, f"{path.relative_to(REPO)} 有 {lines} 行"
+
+
+def _library_internals(path: Path) -> list[str]:
+    """Imports of a library's private modules (`typer._click`, `typer.core`'s hooks and the like)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+            [f"{node.module}.{a.name}" for a in node.names] if isinstance(node, ast.ImportFrom) and not node.level \
+            else []
+        for name in names:
+            if name.split(".")[0] in ("typer", "click", "rich") and (name.startswith("typer.core")
+                                                                    or any(p.startswith("_") for p in name.split("."))):
+                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {name}")
+    return found
+
+
+def test_no_module_reaches_into_typer_internals():
+    found = [use for f in [*MODULES, REPO / "cli.py"] for use in _library_internals(f)]
+    assert not found, "\n".join(found)

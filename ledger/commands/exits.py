@@ -3,8 +3,6 @@
 # Imports nothing heavy at the top: the script's fast lane answers through guarded() before typer loads.
 import os
 import sys
-from enum import Enum
-from typing import Optional
 
 
 def guarded(work) -> int:
@@ -63,7 +61,6 @@ def invoke(app, argv: list[str] | None) -> int:
     """Run the typer app without its own error printing, turning click's usage errors into one line."""
     import typer
 
-    lean_option_parsing()
     command = typer.main.get_command(app)
     try:
         rv = command.main(args=argv, prog_name="taizhang", standalone_mode=False)
@@ -98,68 +95,6 @@ def closed_stdout(e: SystemExit) -> int:
         print("错误：输出被关闭，命令未完成，台账未改变；请重新运行", file=sys.stderr)
         return 1
     return 0
-
-
-def lean_option_parsing() -> None:
-    """Skip pydantic for options that are only text, lists of text or text choices.
-
-    Typer 0.2x coerces every option through a pydantic TypeAdapter: importing pydantic and
-    building the adapters costs 60–100 ms of CPU on each command, more than reading 10,000
-    cached tasks. Click already hands these options over as text, so they pass straight
-    through; any other annotation, or a typer without this hook, keeps typer's own path.
-
-    This is the one place that reaches into typer's private modules: typer 0.29 offers no
-    public way round the adapters (parser= builds one too). Without it `show`, `add` and
-    `list` as a table cost ~0.07 s CPU and ~10 MiB more each (measured on 10,000 tasks).
-    """
-    try:
-        from typer import core as typer_core
-        from typer._click.exceptions import BadParameter
-        from typer._coercion import RuntimeParam
-    except ImportError:
-        return
-    original = getattr(typer_core, "build_runtime_param", None)
-    if original is None or getattr(original, "lean_taizhang", False):
-        return
-    texts = {str, Optional[str]}
-    lists = {list[str], Optional[list[str]]}
-
-    class TextParam(RuntimeParam):
-        def _coerce_value(self, value, param, ctx):
-            if self.annotation in lists:
-                return [str(v) for v in value]
-            return value if isinstance(value, str) else str(value)
-
-    class ChoiceParam(RuntimeParam):
-        def _coerce_value(self, value, param, ctx):
-            enum = self.annotation
-            if isinstance(value, enum):
-                return value
-            try:
-                return enum(value)
-            except ValueError:
-                allowed = ", ".join(repr(m.value) for m in enum)
-                raise BadParameter(f"{value!r} is not one of {allowed}.", ctx=ctx, param=param) from None
-
-    class FlagParam(RuntimeParam):
-        def _coerce_value(self, value, param, ctx):
-            if isinstance(value, bool):
-                return value
-            return original(param.type_descriptor)._coerce_value(value, param=param, ctx=ctx)
-
-    def build(descriptor):
-        ann = descriptor.annotation
-        if descriptor.file_annotation is None:
-            if ann is bool:
-                return FlagParam(parameter_info=descriptor.parameter_info, annotation=ann)
-            if ann in texts or ann in lists:
-                return TextParam(parameter_info=descriptor.parameter_info, annotation=ann)
-            if isinstance(ann, type) and issubclass(ann, Enum) and issubclass(ann, str):
-                return ChoiceParam(parameter_info=descriptor.parameter_info, annotation=ann)
-        return original(descriptor)
-
-    build.lean_taizhang = True
-    typer_core.build_runtime_param = build
 
 
 def out(text: str) -> None:
