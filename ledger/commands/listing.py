@@ -1,9 +1,19 @@
-"""What `list` shows and in which order, and its JSON: one definition for the list command and the script's fast lane."""
+"""What `list` and `overdue` show, in which order and format: one definition for the commands and the fast lane."""
 
-# No typer here: the fast lane answers `list --format json` with these before typer is imported.
+# No typer here: the fast lane answers `list`/`overdue` with these before typer is imported.
+import os
+import sys
+
+from .exits import out
+
+# The formats of `list` and `overdue` (options.Fmt is built from these).
+FORMATS = ("table", "json", "csv")
+OVERDUE_TITLE = "逾期事项"
+LIST_TITLE = "督查事项"
 
 
-def listed(env, filters: dict | None = None, unit: str | None = None, all_units: bool = False) -> tuple[list, list[str]]:
+def listed(env, filters: dict | None = None, unit: str | None = None,
+           all_units: bool = False) -> tuple[list, list[str]]:
     """The assessed tasks `list` shows, by due date, and the units they were narrowed to: in a unit
     reporter's clone only that unit's tasks, unless --unit or --all-units is given."""
     from ledger.services import reading
@@ -14,7 +24,33 @@ def listed(env, filters: dict | None = None, unit: str | None = None, all_units:
     return items, mine
 
 
+def narrowed_note(mine: list[str], fmt: str) -> None:
+    """On a table, say on stderr that a unit reporter's clone lists only its units."""
+    if mine and fmt == "table":
+        print(f"只列出{'、'.join(mine)}的事项；加 --all-units 列出全部", file=sys.stderr)
+
+
 def json_text(items: list) -> str:
     from ledger.formats.render import dumps_rows, task_json
 
     return dumps_rows(task_json(a) for a in items)
+
+
+def emit(items: list, fmt: str, title: str) -> None:
+    """The tasks in `fmt`: JSON one task per line, CSV, or a table (long ones drawn without rich's layout)."""
+    if fmt == "json":
+        out(json_text(items))
+        return
+    if fmt == "csv":
+        from ledger.formats.render import csv_text, task_json
+
+        out(csv_text(task_json(a) for a in items))
+        return
+    from ledger.formats.lines import PLAIN_TABLE_ROWS, task_lines
+
+    if len(items) > PLAIN_TABLE_ROWS:
+        out(task_lines(items, title, sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    else:
+        from ledger.formats.render import console, task_table
+
+        console().print(task_table(items, title))

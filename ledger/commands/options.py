@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from .listing import FORMATS
+
 LedgerOpt = Annotated[Optional[str], typer.Option("--ledger", help="台账目录（默认：环境变量 TAIZHANG_LEDGER，或从当前目录向上查找）", metavar="PATH")]
 AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="按哪一天计算（YYYY-MM-DD，默认今天或 TAIZHANG_TODAY）", metavar="DATE")]
 ByOpt = Annotated[Optional[str], typer.Option("--by", help="经办人姓名（默认取台账仓库的 git user.name）", metavar="NAME")]
@@ -17,10 +19,8 @@ NoteOpt = Annotated[Optional[str], typer.Option("--note", help="说明", metavar
 IdArg = Annotated[str, typer.Argument(help="事项编号，如 2026-0042；只写 42 表示当年第 42 号", metavar="ID")]
 
 
-class Fmt(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+# list's and overdue's --format: the values the fast lane accepts too.
+Fmt = Enum("Fmt", [(name, name) for name in FORMATS], type=str)
 
 
 class TextFmt(str, Enum):

@@ -1,6 +1,5 @@
 """Registering and reading tasks: init, add, show, list, overdue, edit, rules."""
 
-import os
 import sys
 from typing import Annotated, Optional
 
@@ -9,7 +8,7 @@ import typer
 from ledger.domain.errors import TaizhangError
 
 from .exits import out
-from .listing import json_text, listed
+from .listing import LIST_TITLE, OVERDUE_TITLE, emit, listed, narrowed_note
 from .options import AsOfOpt, ByOpt, Fmt, FutureOpt, IdArg, LedgerOpt, ShowFmt, TextFmt, display, make_env
 
 
@@ -99,21 +98,6 @@ def show(
         display(task_detail(a))
 
 
-def _emit_list(items: list, fmt: Fmt, title: str) -> None:
-    from ledger.formats.lines import PLAIN_TABLE_ROWS, task_lines
-    from ledger.formats.render import csv_text, task_json, task_table
-
-    if fmt == Fmt.json:
-        out(json_text(items))
-    elif fmt == Fmt.csv:
-        out(csv_text(task_json(a) for a in items))
-    elif len(items) > PLAIN_TABLE_ROWS:
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        out(task_lines(items, title, color))
-    else:
-        display(task_table(items, title))
-
-
 def list_(
     ctx: typer.Context,
     status: Annotated[Optional[list[str]], typer.Option("--status", help="状态，可重复：open 在办、reported 待核验、closed 已销号、suspended 暂缓、cancelled 已撤销（默认未办结的）", metavar="S")] = None,
@@ -144,12 +128,11 @@ def list_(
                    extended=extended, late_assignment=late_assignment, written_report_due=written_report_due,
                    parent=parent)
     items, mine = listed(env, filters, unit, all_units)
-    if mine and fmt == Fmt.table:
-        print(f"只列出{'、'.join(mine)}的事项；加 --all-units 列出全部", file=sys.stderr)
+    narrowed_note(mine, fmt.value)
     if tree:
         _emit_tree(items, fmt)
         return
-    _emit_list(items, fmt, "督查事项")
+    emit(items, fmt.value, LIST_TITLE)
 
 
 def overdue(
@@ -163,7 +146,7 @@ def overdue(
     from ledger.services import reading
 
     items = reading.overdue(make_env(ctx, ledger, as_of))
-    _emit_list(items, fmt, "逾期事项")
+    emit(items, fmt.value, OVERDUE_TITLE)
     if exit_code and items:
         raise typer.Exit(1)
 

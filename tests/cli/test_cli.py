@@ -510,15 +510,36 @@ def test_a_folder_with_taizhang_yaml_but_no_git_is_refused_untouched(tmp_path, r
 
 
 def test_the_scripts_fast_lane_answers_like_the_full_cli(ledger, run, sh, h):
-    """`overdue`/`list --format json` skip typer in the installed script; output, errors and codes match."""
+    """`overdue`/`list` skip typer in the installed script; output, errors and codes match in every format."""
     a = h.add("推进老旧小区改造", "--due", "2026-11-10", today="2026-11-02")
     h.add("整治背街小巷", "--within", "10wd")
     run("progress", a, "已完成方案")
     cases = [("overdue", "--format", "json"), ("list", "--format", "json"),
              ("overdue", "--format", "json", "--as-of", "2026-11-30"),
              ("list", "--as-of", "2026-02-30", "--format", "json"),
-             ("overdue", "--format", "json", "--ledger", "/nonexistent/taizhang")]
+             ("overdue", "--format", "json", "--ledger", "/nonexistent/taizhang"),
+             ("list",), ("overdue",), ("list", "--format", "csv"), ("overdue", "--format", "table"),
+             ("list", "--format", "yaml"), ("list", "--as-of", "2026-11-30", "--format", "table")]
     for args in cases:
         fast, full = sh(*args, code=None), run(*args, code=None)
         assert (fast.code, fast.out, fast.err) == (full.code, full.out, full.err), args
     assert a in sh("overdue", "--format", "json").out
+
+
+def test_the_fast_lane_is_built_from_the_commands_own_definitions():
+    """The lane takes only options `list` and `overdue` declare, with their formats and defaults, and
+    answers through the very functions the commands call: the two paths are one code."""
+    import typer
+
+    import cli
+    from ledger.commands import fastlane, listing, tasks
+    from ledger.commands.options import Fmt
+
+    assert tuple(f.value for f in Fmt) == listing.FORMATS
+    for name in ("list", "overdue"):
+        command = typer.main.get_command(cli.build((name,))).commands[name]
+        declared = {opt: p for p in command.params for opt in p.opts}
+        for opt in fastlane.OPTIONS:
+            assert opt in declared, (name, opt)
+        assert declared["--format"].default in (Fmt.table, "table")
+    assert fastlane.emit is tasks.emit and fastlane.listed is tasks.listed
