@@ -12,6 +12,7 @@ if __name__ == "cli" and os.path.basename(sys.argv[0]) == "taizhang":
         sys.exit(_rc)
 
 from ledger.commands.exits import guarded, invoke
+from ledger.commands.helptext import asks_for_help, remember
 
 SETTINGS = {
     "name": "taizhang",
@@ -114,7 +115,23 @@ def __getattr__(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else argv
+    if asks_for_help(words):
+        return guarded(lambda: help_once(argv))
     return guarded(lambda: invoke(build(asked(words)), argv))
+
+
+def help_once(argv: list[str] | None) -> int:
+    """The top-level help, printed by typer and kept for the script's fast lane to reprint."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = invoke(build(), argv)
+    sys.stdout.write(buf.getvalue())
+    if code == 0:
+        remember(buf.getvalue())
+    return code
 
 
 def run() -> None:

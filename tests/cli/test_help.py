@@ -63,3 +63,27 @@ def test_installed_script_help(sh, tmp_path):
 def test_no_arguments_prints_help(run, tmp_path):
     res = run(cwd=tmp_path)
     assert res.code == 0 and "init" in res.out
+
+
+def test_the_top_level_help_is_remembered_and_reprinted_unchanged(sh, run, tmp_path):
+    """`taizhang --help` is kept in the user's cache after typer prints it; the next run reprints it
+    without typer, byte for byte, and a terminal of another width gets its own."""
+    cache = tmp_path / "cache"
+    env = {"XDG_CACHE_HOME": str(cache), "COLUMNS": "100"}
+    first = sh("--help", env=env)
+    kept = sorted(cache.glob("taizhang/help-*.txt"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == first.out
+    again = sh("--help", env=env)
+    assert again.out == first.out and sh("-h", env=env).out == first.out and sh(env=env).out == first.out
+    assert run("--help").out.splitlines()[0] == first.out.splitlines()[0]
+    kept[0].write_text("改过的帮助\n", encoding="utf-8")  # proof the second run read the kept text
+    assert sh("--help", env=env).out == "改过的帮助\n"
+    sh("--help", env={**env, "COLUMNS": "60"})
+    assert len(list(cache.glob("taizhang/help-*.txt"))) == 2
+
+
+def test_shell_completion_is_not_mistaken_for_a_call_for_help(sh, tmp_path):
+    env = {"XDG_CACHE_HOME": str(tmp_path), "_TAIZHANG_COMPLETE": "complete_bash",
+           "COMP_WORDS": "taizhang li", "COMP_CWORD": "1"}
+    sh("--help", env={"XDG_CACHE_HOME": str(tmp_path)})
+    assert sh(env=env).out.split() == ["list"]
