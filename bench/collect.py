@@ -22,11 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "support")]
 
-import gen  # noqa: E402
-from collectkit import fill  # noqa: E402
-from run import measure, taizhang_cmd  # noqa: E402
+import gen
+from collectkit import fill
+from run import measure, taizhang_cmd
 
-from ledger.services.collect_out import MAIN_SHEET  # noqa: E402
+from ledger.services.collect_out import MAIN_SHEET
 
 
 def _reset(root: Path, sha: str) -> None:

@@ -53,6 +53,13 @@ TAGS = ["民生", "重点项目", "安全生产", "营商环境", "信访", "年
 
 def make_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Calendar) -> Task:
     """One task with the records an office accumulates: progress, extensions, done, close."""
+    t = draft_task(rng, year, seq, today, cal)
+    settle(rng, t, today)
+    return t
+
+
+def draft_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Calendar) -> Task:
+    """One open task with its progress, extensions and urges so far: what `settle` then closes or not."""
     rule = rng.choice(DEFAULT_RULES)
     start = dt.date(year, 1, 2)
     span_days = min((today - start).days, 365 if year < today.year else (today - start).days)
@@ -79,8 +86,6 @@ def make_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Cale
     if rng.random() < 0.15 and due > assigned + dt.timedelta(days=10):
         t.milestones = [Milestone(assigned + dt.timedelta(days=7), "报送实施方案",
                                   assigned + dt.timedelta(days=6) if rng.random() < 0.6 else None)]
-    # What happened afterwards: older tasks are mostly closed, recent ones still open.
-    age = (today - assigned).days
     day = assigned
     for _ in range(rng.choice((0, 1, 1, 2, 3, 5))):
         nxt = day + dt.timedelta(days=rng.randint(3, 20))
@@ -94,11 +99,31 @@ def make_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Cale
         t.due = new_due
     if rng.random() < 0.1 and t.due and t.due <= today:
         t.urges.append(Urge(t.due + dt.timedelta(days=1), rng.choice(("remind", "supervise")), "请抓紧办理", "督查室"))
-    p_done = 0.97 if age > 365 else 0.85 if age > 120 else 0.5 if age > 30 else 0.15
+    return t
+
+
+def done_share(task: Task, today: dt.date) -> float:
+    """How likely a task of this age is to be done by now: older tasks mostly closed, recent ones still open."""
+    age = (today - task.assigned_on).days
+    return 0.97 if age > 365 else 0.85 if age > 120 else 0.5 if age > 30 else 0.15
+
+
+def settle(rng: random.Random, t: Task, today: dt.date, fate: str | None = None) -> None:
+    """What happened afterwards: done and closed, cancelled, suspended or still open, by the task's age.
+
+    `fate` "open" keeps the task open; "settled" makes it anything but open, in the same proportions.
+    """
+    p_done = done_share(t, today)
+    if fate == "open":
+        return
     r = rng.random()
+    if fate == "settled":
+        r *= p_done + 0.02
+    age = (today - t.assigned_on).days
+    day = max([t.assigned_on, *(p.on for p in t.progress)])
     if r < p_done:
         done_on = min(today, (t.due or today) + dt.timedelta(days=rng.randint(-10, 8)))
-        done_on = max(done_on, day, assigned)
+        done_on = max(done_on, day, t.assigned_on)
         t.done = DoneReport(done_on, "已按要求办结。", rng.choice(CONTACTS))
         t.status = "reported"
         if age > 40 or rng.random() < 0.6:
@@ -107,14 +132,27 @@ def make_task(rng: random.Random, year: int, seq: int, today: dt.date, cal: Cale
             t.status = "closed"
     elif r < p_done + 0.01:
         t.status = "cancelled"
-        t.events.append(Event(min(today, assigned + dt.timedelta(days=5)), "cancel", "重复交办，并入其他事项", "督查室"))
+        t.events.append(Event(min(today, t.assigned_on + dt.timedelta(days=5)), "cancel", "重复交办，并入其他事项", "督查室"))
     elif r < p_done + 0.02:
         t.status = "suspended"
-    return t
 
 
-def generate(root: Path, n: int, today: dt.date, seed: int = 42, years: int = 4) -> list[Task]:
-    """Write n tasks spread over `years` years ending at today, one `git add -A` and one commit."""
+def open_fates(rng: random.Random, tasks: list[Task], today: dt.date, share: float) -> list[str]:
+    """Exactly round(share × n) of the tasks stay open, recent ones more likely than old ones
+    (weighted sampling without replacement); at 1.0 every task is open, as in a freshly imported backlog."""
+    keep = round(share * len(tasks))
+    keys = [rng.random() ** (1 / (1.01 - done_share(t, today))) for t in tasks]
+    chosen = set(sorted(range(len(tasks)), key=keys.__getitem__, reverse=True)[:keep])
+    return ["open" if i in chosen else "settled" for i in range(len(tasks))]
+
+
+def generate(root: Path, n: int, today: dt.date, seed: int = 42, years: int = 4,
+             open_share: float | None = None) -> list[Task]:
+    """Write n tasks spread over `years` years ending at today, one `git add -A` and one commit.
+
+    Each task's status follows its age unless `open_share` is given: then exactly that share of the
+    tasks is open (mostly the recent ones; at 1.0 all, most of them overdue) and the rest are not.
+    """
     rng = random.Random(seed)
     cal = Calendar()
     root.mkdir(parents=True)
@@ -131,14 +169,18 @@ def generate(root: Path, n: int, today: dt.date, seed: int = 42, years: int = 4)
     weights = [1 + i * 0.2 for i in range(years)]
     counts = [int(n * w / sum(weights)) for w in weights]
     counts[-1] += n - sum(counts)
-    tasks = []
-    for year, count in zip(range(first, today.year + 1), counts):
-        folder = root / "tasks" / str(year)
-        folder.mkdir(parents=True)
-        for seq in range(1, count + 1):
-            t = make_task(rng, year, seq, today, cal)
-            (folder / f"{t.id}.yaml").write_bytes(emit.task_to_yaml(t))
-            tasks.append(t)
+    years_seqs = [(year, seq) for year, count in zip(range(first, today.year + 1), counts)
+                  for seq in range(1, count + 1)]
+    if open_share is None:
+        tasks = [make_task(rng, year, seq, today, cal) for year, seq in years_seqs]
+    else:
+        tasks = [draft_task(rng, year, seq, today, cal) for year, seq in years_seqs]
+        for t, fate in zip(tasks, open_fates(rng, tasks, today, open_share)):
+            settle(rng, t, today, fate)
+    for year in range(first, today.year + 1):
+        (root / "tasks" / str(year)).mkdir(parents=True)
+    for (year, _), t in zip(years_seqs, tasks):
+        (root / "tasks" / str(year) / f"{t.id}.yaml").write_bytes(emit.task_to_yaml(t))
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True, env=env)
     subprocess.run(["git", "-C", str(root), "commit", "-q", "-m", f"导入 {n} 个事项（基准测试）"], check=True, env=env)
     return tasks

@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(REPO), str(REPO / "bench"), str(REPO / "tests" / "support")]
 
-import run  # noqa: E402
-import sheetkit  # noqa: E402
+import run
+import sheetkit
 
 HOSTILE = (
     ("2 KB 的 xlsx 合并 A3:XFD1048576", "merge.xlsx", sheetkit.merge_bomb),
