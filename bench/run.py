@@ -61,7 +61,8 @@ class Bench:
         self.work = Path(args.workdir)
         self.env = {**os.environ, "PYTHONPATH": str(REPO), "TAIZHANG_TODAY": self.today.isoformat(),
                     "NO_COLOR": "1", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
-        for k in ("TAIZHANG_LEDGER", "TAIZHANG_DEBUG"):
+        # A clerk's Python writes .pyc files; without them every run would compile taizhang anew.
+        for k in ("TAIZHANG_LEDGER", "TAIZHANG_DEBUG", "PYTHONDONTWRITEBYTECODE"):
             self.env.pop(k, None)
         self.tz = taizhang_cmd()
         self.pairs: list[Pair] = []
