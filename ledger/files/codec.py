@@ -357,6 +357,7 @@ def _record_dates(cls) -> tuple[str, ...]:
 
 
 _RECORD_DATES = {key: (cls, _record_dates(cls)) for key, cls in _RECORDS.items()}
+_CACHED_RECORDS = tuple((key, cls, dates, key in _SINGLE_RECORDS) for key, (cls, dates) in _RECORD_DATES.items())
 
 
 def _cached_record(cls, dates: tuple[str, ...], raw: dict):
@@ -381,10 +382,12 @@ def task_from_cached(plain: dict[str, Any]) -> Task:
             kw[key] = _fromiso(v)
     kw["units"] = list(kw["units"])
     kw["tags"] = list(kw["tags"])
-    for key, (cls, dates) in _RECORD_DATES.items():
+    for key, cls, dates, single in _CACHED_RECORDS:
         v = kw[key]
-        if key in _SINGLE_RECORDS:
+        if single:
             kw[key] = None if v is None else _cached_record(cls, dates, v)
-        else:
+        elif v:  # most lists of most tasks are empty: a new list without the comprehension
             kw[key] = [_cached_record(cls, dates, item) for item in v]
+        else:
+            kw[key] = []
     return Task(**kw)
