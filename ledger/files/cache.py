@@ -1,4 +1,4 @@
-"""A derived SQLite cache of parsed task files, exactly as fresh as the files on disk."""
+"""The task rows of the cache and their manifest: every task file's parsed form, exactly as fresh as the file on disk."""
 
 # A row is trusted only while the file's (mtime_ns, size, inode) are what they were when it
 # was read, and only if it was read well after its mtime (git's "racy clean" rule), so a hand
@@ -10,128 +10,23 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
-import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Collection
+from typing import Callable, Collection
 
-# Bump when the cached form or what a file may hold changes; a mismatch rebuilds the cache silently.
-CACHE_VERSION = f"7/{marshal.version}/{sys.version_info[0]}.{sys.version_info[1]}"
-# A file modified within this window before we read it may have changed again within
-# the same mtime tick without its stat changing, so it is parsed again next time.
-RACY_NS = 2_000_000_000
-
-MEMORY = Path(":memory:")
-from .cachefiles import Stat, file_stat, freeze, thaw, year_dirs
-
-
-def _rollback(db: sqlite3.Connection | None) -> None:
-    """Give up a cache write; a failure here only means the cache stays as it was."""
-    if db is not None and db.in_transaction:
-        try:
-            db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass
+from .cachedb import CacheDB, rollback
+from .cachefiles import RACY_NS, Stat, file_stat, year_dirs
 
 
 class TaskCache:
     """Parsed tasks keyed by file and stat; anything that does not match is parsed again."""
 
-    def __init__(self, db_path: Path, fallback: Path | None = None):
-        self.db_path = db_path
-        # Where the cache goes when db_path cannot be written (another user's or a mounted
-        # ledger): the user's cache folder, else memory. Reading never needs a writable ledger.
-        self.fallback = fallback
-        self._db: sqlite3.Connection | None = None
+    def __init__(self, db: CacheDB):
+        self.db = db
         # Stats of the files the last load() may vouch for: read well after their mtime.
         self.trusted: dict[str, Stat] = {}
         # How many task files the last load() found in the work tree (see Ledger.missing_task_files).
         self.scanned = 0
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is not None:
-            return self._db
-        for path in (self.db_path, self.fallback, MEMORY):
-            if path is None:
-                continue
-            try:
-                self._db = self._open_at(path)
-            except (OSError, sqlite3.Error):
-                continue  # not writable here: the next place
-            self.db_path = path
-            return self._db
-        raise sqlite3.OperationalError("no cache")  # unreachable: memory always opens
-
-    def _open_at(self, path: Path) -> sqlite3.Connection:
-        self.db_path = path
-        if path != MEMORY:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            return self._open()
-        except sqlite3.OperationalError:
-            raise  # cannot open or write here, which is not corruption: keep the file
-        except sqlite3.DatabaseError:
-            # A corrupt cache is only a cache: throw it away and start again.
-            self._discard()
-            return self._open()
-
-    def _discard(self) -> None:
-        self.close()
-        if self.db_path == MEMORY:
-            return
-        for suffix in ("", "-wal", "-shm"):
-            try:
-                Path(str(self.db_path) + suffix).unlink(missing_ok=True)
-            except OSError:
-                pass  # a read-only folder: _connect moves on to the next place
-
-    def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            row = db.execute("SELECT value FROM meta WHERE key='version'").fetchone()
-            if row is None or row[0] != CACHE_VERSION:
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("DROP TABLE IF EXISTS files")
-                db.execute("DROP TABLE IF EXISTS docs")
-                db.execute("DROP TABLE IF EXISTS manifest")
-                db.execute("DROP TABLE IF EXISTS pending")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (CACHE_VERSION,))
-                db.execute("COMMIT")
-            # data last: SQLite then never reads a blob that a query does not ask for.
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, mtime INTEGER,"
-                " size INTEGER, ino INTEGER, cached_at INTEGER, status TEXT, data BLOB)"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS files_status ON files(status)")
-            db.execute("CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY, data BLOB)")
-            # Manifest entries written since the blob was last rewritten (see put).
-            db.execute("CREATE TABLE IF NOT EXISTS pending (path TEXT PRIMARY KEY, mtime INTEGER,"
-                       " size INTEGER, ino INTEGER, cached_at INTEGER, status TEXT, parent TEXT)")
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS docs (path TEXT PRIMARY KEY, mtime INTEGER,"
-                " size INTEGER, ino INTEGER, cached_at INTEGER, data BLOB)"
-            )
-            db.execute("CREATE TABLE IF NOT EXISTS verdicts (id INTEGER PRIMARY KEY, key TEXT, data BLOB)")
-            db.execute("SELECT count(*) FROM files WHERE 0").fetchone()  # a garbage file fails here
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _rows(self, sql: str, args: tuple = ()) -> list[tuple]:
-        """Run a read; a cache that turns out corrupt is thrown away and read as empty."""
-        try:
-            return self._connect().execute(sql, args).fetchall()
-        except sqlite3.DatabaseError:
-            self._discard()
-            try:
-                self._connect()
-            except sqlite3.Error:  # a full disk cannot even hold a new cache: read without one
-                self.close()
-            return []
 
     def _manifest(self) -> dict[str, tuple]:
         """path -> (mtime_ns, size, inode, cached_at, status, parent) of every cached file, in one blob.
@@ -140,7 +35,7 @@ class TaskCache:
         rows take a third of a second. Each entry is one observation (this stat parsed to
         this status) and the row it describes is checked against it when unpacked.
         """
-        rows = self._rows("SELECT data FROM manifest WHERE id=0")
+        rows = self.db.rows("SELECT data FROM manifest WHERE id=0")
         value: dict = {}
         if rows:
             try:
@@ -149,7 +44,7 @@ class TaskCache:
                 value = {}
             if not isinstance(value, dict):
                 value = {}
-        for rel, *entry in self._rows("SELECT path, mtime, size, ino, cached_at, status, parent FROM pending"):
+        for rel, *entry in self.db.rows("SELECT path, mtime, size, ino, cached_at, status, parent FROM pending"):
             value[rel] = tuple(entry)
         return value
 
@@ -247,14 +142,14 @@ class TaskCache:
             names = list(fresh)
             for i in range(0, len(names), 250):
                 chunk = names[i:i + 250]
-                rows += self._rows(f"SELECT path, mtime, size, ino, data FROM files WHERE path IN "
+                rows += self.db.rows(f"SELECT path, mtime, size, ino, data FROM files WHERE path IN "
                                    f"({','.join('?' * len(chunk))})", tuple(chunk))
         elif statuses is not None and len(fresh) * 4 < total:
             marks = ",".join("?" * len(statuses))
-            rows = self._rows(f"SELECT path, mtime, size, ino, data FROM files WHERE status IN ({marks})",
+            rows = self.db.rows(f"SELECT path, mtime, size, ino, data FROM files WHERE status IN ({marks})",
                               tuple(statuses))
         else:
-            rows = self._rows("SELECT path, mtime, size, ino, data FROM files")
+            rows = self.db.rows("SELECT path, mtime, size, ino, data FROM files")
         for rel, mtime, size, ino, data in rows:
             st = fresh.get(rel)
             if st is not None and st == (mtime, size, ino):
@@ -269,7 +164,7 @@ class TaskCache:
             return
         db = None
         try:
-            db = self._connect()
+            db = self.db.connect()
             db.execute("BEGIN IMMEDIATE")
             # Re-read inside the lock so that two writers never lose each other's entries.
             row = db.execute("SELECT data FROM manifest WHERE id=0").fetchone()
@@ -292,7 +187,7 @@ class TaskCache:
             db.execute("COMMIT")
         except sqlite3.Error:
             # Another process holds the cache, or it broke: our results are right, just unsaved.
-            _rollback(db)
+            rollback(db)
 
     def put(self, rel: str, path: Path, plain: dict) -> None:
         """Record a file taizhang just wrote, so the next command need not parse it."""
@@ -303,7 +198,7 @@ class TaskCache:
         row = (rel, st[0], st[1], st[2], st[0], plain.get("status"), marshal.dumps(plain), plain.get("parent"))
         db = None
         try:
-            db = self._connect()
+            db = self.db.connect()
             if db.execute("SELECT count(*) FROM pending").fetchone()[0] >= 1000:
                 self._write([row], [])  # fold the pending entries into the blob now and then
                 return
@@ -313,58 +208,4 @@ class TaskCache:
             db.execute("INSERT OR REPLACE INTO pending VALUES (?,?,?,?,?,?,?)", (*row[:6], row[7]))
             db.execute("COMMIT")
         except sqlite3.Error:
-            _rollback(db)
-
-    def doc(self, path: Path, parse: Callable[[bytes], Any]) -> Any:
-        """A small settings file (taizhang.yaml, calendar/*.yaml) parsed once per change."""
-        return self.keyed(path, lambda: parse(path.read_bytes()))
-
-    def keyed(self, path: Path, compute: Callable[[], Any]) -> Any:
-        """What `compute` derives from the file at `path`, computed again only when the file changes."""
-        st = file_stat(path)
-        if st is None:
-            raise FileNotFoundError(2, "No such file or directory", str(path))
-        key = str(path)
-        rows = self._rows("SELECT mtime, size, ino, cached_at, data FROM docs WHERE path=?", (key,))
-        if rows and tuple(rows[0][:3]) == st and rows[0][3] - st[0] > RACY_NS:
-            try:
-                return thaw(marshal.loads(rows[0][4]))
-            except (ValueError, EOFError, TypeError):
-                pass
-        now = time.time_ns()
-        value = compute()  # errors propagate and nothing is cached
-        try:
-            blob = marshal.dumps(freeze(value))
-        except (TypeError, ValueError):
-            return value
-        try:
-            db = self._connect()
-            db.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?)", (key, *st, now, blob))
-        except sqlite3.Error:
-            pass
-        return value
-
-    def verdicts(self, key: str) -> dict[str, Stat]:
-        """path -> stat of the files that passed the per-file checks identified by `key`."""
-        rows = self._rows("SELECT key, data FROM verdicts WHERE id=0")
-        if rows and rows[0][0] == key:
-            try:
-                value = marshal.loads(rows[0][1])
-                if isinstance(value, dict):
-                    return value
-            except (ValueError, EOFError, TypeError):
-                pass
-        return {}
-
-    def save_verdicts(self, key: str, passed: dict[str, Stat]) -> None:
-        """Remember which file versions passed; a stat or a key that differs later means "check again"."""
-        try:
-            self._connect().execute("INSERT OR REPLACE INTO verdicts VALUES (0, ?, ?)",
-                                    (key, marshal.dumps(passed)))
-        except sqlite3.Error:
-            pass  # only a cache: the next check validates everything again
-
-    def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+            rollback(db)

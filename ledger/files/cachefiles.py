@@ -12,6 +12,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+# A file modified within this window before we read it may have changed again within
+# the same mtime tick without its stat changing, so it is parsed again next time.
+RACY_NS = 2_000_000_000
+
 
 def user_cache_file(root: Path) -> Path:
     """This ledger's cache in the user's cache folder ($XDG_CACHE_HOME, else ~/.cache), one file per ledger path."""

@@ -107,7 +107,7 @@ def fingerprint(checks: Iterable) -> str:
     """Identifies a verdict of `checks`: the schema, the checks' names and the source of their modules.
 
     A file version that passed under one fingerprint need not be validated again under it
-    (see cache.verdicts); editing the schema or any module holding a check changes it.
+    (see memo.Memos.verdicts); editing the schema or any module holding a check changes it.
     """
     import hashlib
     import sys

@@ -10,8 +10,8 @@ from ..domain.findings import Finding
 from ..domain.workdays import Calendar
 from . import codec, settings
 from .atomic import refuse_link
-from .cache import TaskCache
 from .gitcmd import git
+from .memo import Memos
 from .settings import CALENDAR_DIR, CONFIG_FILE
 
 DEFAULT_CONFIG = {
@@ -28,7 +28,7 @@ class ConfigFiles:
     """Part of Ledger: its settings and calendar, read once per command, refused with file:line."""
 
     root: Path
-    cache: TaskCache
+    memos: Memos
     _config: dict | None
     _calendar: Calendar | None
 
@@ -38,7 +38,7 @@ class ConfigFiles:
             path = self.root / CONFIG_FILE
             refuse_link(self.root, CONFIG_FILE, "台账设置")
             try:
-                raw = self.cache.doc(path, codec.load_yaml)
+                raw = self.memos.doc(path, codec.load_yaml)
             except codec.FormatError as e:
                 raise settings.refuse(Finding.at(CONFIG_FILE, e.line, e.message), "台账设置文件") from None
             except OSError as e:
@@ -65,7 +65,7 @@ class ConfigFiles:
             refuse_link(self.root, where, "日历")
             year = int(m.group(1))
             try:
-                raw = self.cache.doc(path, codec.load_yaml)
+                raw = self.memos.doc(path, codec.load_yaml)
             except codec.FormatError as e:
                 raise settings.refuse(Finding.at(where, e.line, e.message), "日历文件") from None
             findings = settings.calendar_findings(year, raw)

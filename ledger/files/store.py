@@ -16,10 +16,12 @@ from ..domain.workdays import Calendar
 from . import codec, fastyaml, transaction
 from .atomic import refuse_link
 from .cache import TaskCache
+from .cachedb import CacheDB
 from .cachefiles import user_cache_file
 from .configfiles import ConfigFiles
 from .gitcmd import git, git_try, remote_ledger_branch, unchecked_clone_error
 from .layout import RETIRED_FILE, TASKS_DIR, deleted_message
+from .memo import Memos
 from .revisions import Revisions
 from .settings import CONFIG_FILE
 from .transaction import WRITE_CUT, Clerk, recover_interrupted
@@ -89,7 +91,10 @@ class Ledger(ConfigFiles, Revisions):
         self._clerks: dict[str | None, Clerk] = {}
         # Set by the context layer: refuses a commit the clerk's role does not allow, before any write.
         self.gate: Callable[[dict[str, tuple[bytes | None, bytes | None]], str, Clerk], None] | None = None
-        self.cache = TaskCache(self.git_dir / "taizhang" / "cache.sqlite", user_cache_file(root))
+        # One cache file: the task rows, and what else is remembered by a file's stat.
+        db = CacheDB(self.git_dir / "taizhang" / "cache.sqlite", user_cache_file(root))
+        self.cache = TaskCache(db)
+        self.memos = Memos(db)
 
     # -- tasks -------------------------------------------------------------------
     def task_path(self, task_id: str) -> Path:
@@ -149,7 +154,7 @@ class Ledger(ConfigFiles, Revisions):
             return [p for p in out.split("\0") if p.endswith(".yaml") and not p.rpartition("/")[2].startswith(".")]
 
         index = self.git_dir / "index"
-        tracked = self.cache.keyed(index, listing) if index.is_file() else listing()
+        tracked = self.memos.keyed(index, listing) if index.is_file() else listing()
         if len(tracked) <= self.cache.scanned:
             return []
         return [rel for rel in tracked if not os.path.lexists(self.root / rel)]
@@ -159,11 +164,11 @@ class Ledger(ConfigFiles, Revisions):
         return {f"{TASKS_DIR}/{rel}": st for rel, st in self.cache.trusted.items()}
 
     def passed_checks(self, key: str) -> dict[str, tuple[int, int, int]]:
-        return {f"{TASKS_DIR}/{rel}": st for rel, st in self.cache.verdicts(key).items()}
+        return {f"{TASKS_DIR}/{rel}": st for rel, st in self.memos.verdicts(key).items()}
 
     def save_passed_checks(self, key: str, passed: dict[str, tuple[int, int, int]]) -> None:
         cut = len(TASKS_DIR) + 1
-        self.cache.save_verdicts(key, {rel[cut:]: st for rel, st in passed.items()})
+        self.memos.save_verdicts(key, {rel[cut:]: st for rel, st in passed.items()})
 
     def next_seq(self, year: int) -> int:
         """Numbers are issued centrally and never reused: one past the highest ever filed."""

@@ -16,7 +16,8 @@ import pytest
 
 from ledger.domain.model import Task
 from ledger.files import codec
-from ledger.files.cache import CACHE_VERSION, RACY_NS
+from ledger.files.cachedb import CACHE_VERSION
+from ledger.files.cachefiles import RACY_NS
 from ledger.files.store import Ledger, parse_task
 from tests.support.runner import REPO
 
