@@ -74,6 +74,10 @@ def plain_task(data: bytes) -> dict:
     return codec.task_to_plain(parse_task(data))
 
 
+# Task files as git lists them: YAML files anywhere under tasks/, not hidden ones (an editor's swap file).
+TRACKED_TASK_FILES = f":(glob){TASKS_DIR}/**/[!.]*.yaml"
+
+
 class Ledger(ConfigFiles, Revisions):
     """A ledger on disk: a git work tree holding taizhang.yaml, tasks/ and calendar/."""
 
@@ -146,18 +150,18 @@ class Ledger(ConfigFiles, Revisions):
     def missing_task_files(self) -> list[str]:
         """Tracked task files gone from the work tree (deleted by hand, not yet committed), after load_all.
 
-        The index's listing is kept in the cache keyed by the index file's stat, and compared
-        by count first: a command on an intact ledger of 100,000 tasks pays no git call for it.
+        Only the number of tracked task files is kept, in the cache keyed by the index file's stat,
+        and compared with the number load_all found: an intact ledger of 100,000 tasks pays no git
+        call, and after a commit one that git counts, not a listing Python splits and stores.
         """
-        def listing() -> list[str]:
-            out = git(self.root, "ls-files", "-z", "--", TASKS_DIR)
-            return [p for p in out.split("\0") if p.endswith(".yaml") and not p.rpartition("/")[2].startswith(".")]
+        def tracked() -> str:
+            return git(self.root, "ls-files", "-z", "--", TRACKED_TASK_FILES)
 
         index = self.git_dir / "index"
-        tracked = self.memos.keyed(index, listing) if index.is_file() else listing()
-        if len(tracked) <= self.cache.scanned:
+        count = self.memos.keyed(index, lambda: tracked().count("\0")) if index.is_file() else None
+        if count is not None and count <= self.cache.scanned:
             return []
-        return [rel for rel in tracked if not os.path.lexists(self.root / rel)]
+        return [rel for rel in tracked().split("\0") if rel and not os.path.lexists(self.root / rel)]
 
     def trusted_stats(self) -> dict[str, tuple[int, int, int]]:
         """Stats, keyed like load_all, of the files the last load_all read in a way the cache may vouch for."""
