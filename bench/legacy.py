@@ -1,4 +1,4 @@
-"""The rows the README has shown since before issue 15: every everyday command at 1,000 and 10,000 tasks.
+"""The rows the README has shown before the Taskwarrior table: every everyday command at 1,000 and 10,000 tasks.
 
 They run on ledgers of their own (statuses by age, `gen.generate`'s default), which their write
 commands change: with --reuse, each run finds the tasks the last one added and closed.
@@ -17,7 +17,7 @@ from tables import Row
 
 # Targets other issues set for these rows, by size.
 TARGETS = {
-    ("list", 1_000): ("< 0.5 s（issue 2）", 0.5),
+    ("list", 1_000): ("< 0.5 s", 0.5),
     ("check", 10_000): ("≤ 3 s", 3.0),
     ("report", 10_000): ("≤ 2 s", 2.0),
 }
@@ -63,12 +63,12 @@ def size(bench, n: int) -> None:
         bench.run(Row(label, "report monthly", "taizhang report monthly", **target("report", n)),
                   ["report", "monthly"], root, min(runs, 3))
     elif n == 10_000:
-        bench.notes.append("report monthly：本分支还没有 report 命令（issue 4），未测。")
+        bench.notes.append("report monthly：本分支还没有 report 命令，未测。")
     if n == 10_000:
         if bench.has_command("import"):
             bench_import(bench, root)
         else:
-            bench.notes.append("import 10,000 行：本分支还没有 import 命令（issue 4），未测。")
+            bench.notes.append("import 10,000 行：本分支还没有 import 命令，未测。")
 
 
 def bench_import(bench, root: Path) -> None:

@@ -1,7 +1,7 @@
 """Benchmark taizhang as whole processes on generated ledgers, against Taskwarrior, and print Markdown tables.
 
     python bench/run.py --quick              # under two minutes: the 10 % open ledger, 3 runs, no other rows
-    python bench/run.py                      # issue 15 at 10,000 tasks (10 %, 50 %, 100 % open) + the other rows
+    python bench/run.py                      # 10,000 tasks against Taskwarrior (10 %, 50 %, 100 % open) + the other rows
     python bench/run.py --full               # also 100,000 tasks (generation takes a few minutes)
     python bench/run.py --reuse -o out.md    # keep the generated ledgers between runs; write the tables to a file
 
@@ -121,7 +121,7 @@ class Bench:
         for _ in range(2):
             self.tz_out(root, "overdue", "--format", "json")
 
-    # -- issue 15 at 10,000: side by side with Taskwarrior --------------------------
+    # -- 10,000 tasks: side by side with Taskwarrior ---------------------------------
     def against_taskwarrior(self, n: int, share: int) -> None:
         root = self.ledger(n, share)
         self.warm(root)
@@ -149,7 +149,7 @@ class Bench:
         self.notes.append(f"{size} 件、在办 {open_label}：taizhang list {tz_list:,} 项、overdue {tz_overdue:,} 项；"
                           f"task list {tw_list:,} 项、overdue {tw_overdue:,} 项，{same}。")
 
-    # -- issue 15 at 100,000: absolute limits ----------------------------------------
+    # -- 100,000 tasks: absolute limits ---------------------------------------------
     def writes(self, label: str, root: Path, open_ids: list[str], runs: int, **target) -> None:
         self.run(Row(label, "add", "taizhang add 标题 --lead-unit 市住建局 --within 10wd", **target),
                  lambda i: ["add", f"基准测试新增事项{i}", "--lead-unit", "市住建局", "--within", "10wd"], root, runs)
@@ -207,10 +207,10 @@ class Bench:
              "CPU 为 user+sys（wait4），峰值内存来自 /usr/bin/time。"),
         ]
         if self.pairs:
-            lines += ["", "issue 15：与 Taskwarrior 2.6 比较（同一批事项，两条命令交替运行，比值 = taizhang ÷ task）", "",
+            lines += ["", "与 Taskwarrior 2.6 比较（同一批事项，两条命令交替运行，比值 = taizhang ÷ task）", "",
                       *markdown(PAIR_HEADER, [p.cells() for p in self.pairs])]
         if self.targets:
-            lines += ["", "issue 15：绝对目标", "", *markdown(ROW_HEADER, [r.cells() for r in self.targets])]
+            lines += ["", "100,000 件：绝对目标", "", *markdown(ROW_HEADER, [r.cells() for r in self.targets])]
         if self.notes:
             lines += ["", *(f"- {n}" for n in self.notes)]
         if self.legacy:
@@ -226,7 +226,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
                    help="a check in under two minutes: --runs 3, only the 10%% open ledger, no other rows")
-    p.add_argument("--full", action="store_true", help="also issue 15's 100,000 tasks (10%% open)")
+    p.add_argument("--full", action="store_true", help="also 100,000 tasks (10%% open)")
     p.add_argument("--runs", type=int, help="runs per command, median (default 7; 3 with --quick)")
     p.add_argument("--shares", help="per cent open of the 10,000-task ledgers, comma-separated (default 10,50,100)")
     p.add_argument("--sizes", default="1000,10000", help="ledger sizes of the other rows (default 1000,10000)")

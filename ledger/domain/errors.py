@@ -7,7 +7,7 @@ import os
 
 
 class TaizhangError(Exception):
-    """An error a clerk can act on: a Chinese message, what to do, and CLI.md's exit code."""
+    """An error a clerk can act on: a Chinese message, what to do, and the exit code of the README's 退出码 table."""
 
     exit_code = 2
 

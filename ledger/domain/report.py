@@ -206,7 +206,7 @@ def build(
             rep.extensions.append({
                 "id": t.id, "title": t.title, "lead_unit": t.lead_unit, "on": c.on.isoformat(),
                 "old_due": c.old_due.isoformat(), "new_due": c.new_due.isoformat(), "reason": c.reason,
-                "late": c.late, "approved_by": c.approved_by,  # 超时延期 (issue 3)
+                "late": c.late, "approved_by": c.approved_by,  # late: 超时延期, granted after the deadline
             })
     rep.interviewed_twice = interviewed_twice(tasks, end.year, as_of)
     rep.written_reports = [

@@ -121,7 +121,7 @@ def extend(task: Task, new_due: Due, change: DeadlineChange) -> Task:
     return new
 
 
-# -- the workflow of issue 3 -----------------------------------------------------
+# -- suspend, resume, coordinate, interview --------------------------------------
 def suspend(task: Task, event: Event) -> Task:
     """暂缓: a suspended task is not overdue; the days it waits are given back on resume."""
     require_status(task, ("open",), "暂缓", "只有在办的事项可以暂缓")

@@ -22,7 +22,7 @@ class SourceRule:
     basis: str = ""  # the seed rule, shown by `rules`
 
 
-# DOMAIN.md's table. The deadline of a task is its feedback deadline.
+# The feedback deadlines of the seed documents (`basis` cites each). The deadline of a task is its feedback deadline.
 DEFAULT_RULES: tuple[SourceRule, ...] = (
     SourceRule("政府全体会议", "1m", assign_within="3wd", aliases=("全体会议",),
                basis="全体会议决定事项1个月内反馈；交办单3个工作日内印发 [004 §五.1, §三.4]"),

@@ -85,7 +85,7 @@ def git_reason(err: str, code: int) -> str:
     return "git：" + first.removeprefix("fatal:").removeprefix("error:").strip()
 
 
-# -- audit trail, hooks, several clerks (issue 5) ------------------------------------
+# -- audit trail, hooks, several clerks ----------------------------------------------
 def git_path(root: Path, name: str) -> Path:
     """Where git keeps `name` (hooks, index.lock, …) for this work tree, worktrees included."""
     out = git(root, "rev-parse", "--git-path", name).strip()
@@ -186,7 +186,7 @@ def clear_stale_index_lock(root: Path) -> bool:
     return True
 
 
-# -- sync with the office's remote (issue 5, item 6) ----------------------------------
+# -- sync with the office's remote ---------------------------------------------------
 def current_branch(root: Path) -> str | None:
     code, out, _ = git_try(root, "symbolic-ref", "-q", "--short", "HEAD")
     return out.strip() if code == 0 and out.strip() else None

@@ -47,7 +47,7 @@ def console(stderr: bool = False):
 
 
 def task_json(a) -> dict[str, Any]:
-    """A task as CLI.md's JSON: the file's fields plus light and overdue workdays."""
+    """A task as the JSON scripts rely on: the file's fields plus light and overdue workdays."""
     plain = getattr(a, "plain", None) or task_to_plain(a.task)
     task = a.task
     # The day's figures go right after due_provisional; copying the two halves of the plain dict

@@ -1,4 +1,4 @@
-"""Reporting cycles, coordination, 督查通知书 and 约谈 (issue 3 items 3, 7, 9 of the issue text)."""
+"""Reporting cycles, coordination, 督查通知书 and 约谈."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_quarterly_cycle_and_start_month(ledger, run):
     later = add(run, "4月起报送", "--on", "2026-01-05", "--due", "2026-12-31",
                 "--report", "monthly:3wd:from=2026-11", today="2026-01-05")
     rows = run("due-reports", "--format", "json", today="2026-10-12").json()
-    assert [(r["id"], r["due"]) for r in rows] == [(q, "2026-10-13")]  # DOMAIN.md: 5 workdays after Q3
+    assert [(r["id"], r["due"]) for r in rows] == [(q, "2026-10-13")]  # 5 workdays after the quarter ends
     assert later not in [r["id"] for r in run("due-reports", "--format", "json", today="2026-10-12").json()]
     assert later in [r["id"] for r in run("due-reports", "--format", "json", today="2026-11-02").json()]
 

@@ -1,4 +1,4 @@
-"""CLI.md's contract, command by command, in-process through typer's runner and as the installed script."""
+"""The command-line contract (README), command by command, in-process through typer's runner and as the installed script."""
 
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ def test_add_json_is_one_document_with_every_field(ledger, tz):
 
 
 def test_add_within_counts_workdays_from_the_day_after(ledger, run):
-    # DOMAIN.md: Sun 2026-02-15 + 5 workdays = Sat 2026-02-28 (a make-up workday).
+    # README's example: Sun 2026-02-15 + 5 workdays = Sat 2026-02-28 (a make-up workday).
     tid = run("add", "春节后复工检查", "--lead-unit", "市应急局", "--on", "2026-02-15", "--within", "5wd",
               today="2026-02-15").last_line
     t = task(run, tid, today="2026-02-15")
@@ -98,7 +98,7 @@ def test_add_within_counts_workdays_from_the_day_after(ledger, run):
 
 
 def test_add_source_rule_rolls_a_rest_day_forward(ledger, run):
-    # DOMAIN.md: 2026-09-24 + 1 week = 10-01, a holiday, so 10-08.
+    # README's example: 2026-09-24 + 1 week = 10-01, a holiday, so 10-08.
     tid = run("add", "专题会议定事项", "--lead-unit", "市商务局", "--source", "专题会议", "--on", "2026-09-24",
               today="2026-09-24").last_line
     t = task(run, tid, today="2026-09-24")

@@ -1,4 +1,4 @@
-"""Deadline rules by source (issue 3 item 1): every row of DOMAIN.md's table, across holidays."""
+"""Deadline rules by source : every row of the source table, across holidays."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ ROWS = [
     # 办公会 / 专题会: 交办单 2 workdays; feedback within 1 week (10-07 is a holiday -> 10-08)
     ("市长办公会议", "2026-09-30", (), "2026-10-08", "2026-10-09"),
     ("专题会议", "2026-09-30", (), "2026-10-08", "2026-10-09"),
-    # 周例会: DOMAIN.md's example 09-24 + 1 week = 10-01 -> 10-08; 中秋 09-25 is skipped
+    # 周例会: the README's example 09-24 + 1 week = 10-01 -> 10-08; 中秋 09-25 is skipped
     ("每周工作例会", "2026-09-24", (), "2026-10-08", "2026-09-29"),
     # 批示: 交办单 1 workday; feedback within 1 week
     ("主要领导批示", "2026-09-30", (), "2026-10-08", "2026-10-08"),
     ("分管领导批示", "2026-09-30", (), "2026-10-08", "2026-10-08"),
-    # 公文: one unit 5wd (DOMAIN.md: Sun 02-15 + 5wd = Sat 02-28), several 7wd, investigation 20wd, 尽快 3wd
+    # 公文: one unit 5wd (README: Sun 02-15 + 5wd = Sat 02-28), several 7wd, investigation 20wd, 尽快 3wd
     ("公文办理", "2026-02-15", (), "2026-02-28", None),
     ("公文办理", "2026-02-13", ("--unit", "市财政局"), "2026-03-02", None),
     ("公文调研", "2026-02-13", (), "2026-03-19", None),

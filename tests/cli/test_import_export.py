@@ -277,7 +277,7 @@ def test_bulk_commit_without_other_staged_work(ledger_dir, tmp_path, capsys):
     assert status == "" and len(tasks(ledger_dir)) == 30 and cli.main(["check"]) == 0
 
 
-# -- units directory (issue 3 §10) ---------------------------------------------------
+# -- units directory -----------------------------------------------------------------
 def _with_directory(root):
     cfg = root / "taizhang.yaml"
     text = cfg.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Reports through the units directory, 约谈 twice and written coordination reports (issue 3 §7/§9/§10)."""
+"""Reports through the units directory, 约谈 twice and written coordination reports."""
 
 from __future__ import annotations
 

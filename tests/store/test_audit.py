@@ -147,7 +147,7 @@ def test_log_ledger_wide_with_field_changes_and_filters(clerk: Clerk, tmp_path):
     clerk.tz("progress", a, "已开工")
     clerk.tz("extend", a, "--to", "2026-12-31", "--reason", "资金未到位")
     clerk.tz("urge", b, "--by", "王五")
-    # `log ID` keeps CLI.md's shape
+    # `log ID` keeps the shape scripts read (README「审计与多人协作」)
     old = clerk.tz("log", a, "--format", "json").json()
     assert [c["action"] for c in old] == ["add", "progress", "extend"]
     everything = clerk.tz("log", "--format", "json").json()

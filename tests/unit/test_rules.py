@@ -1,4 +1,4 @@
-"""Lights, overdue workdays, the legal changes of state, and DOMAIN.md's deadline table by source."""
+"""Lights, overdue workdays, the legal changes of state, and the deadline table by source (README「按来源计算时限」)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def reported(due: str, done_on: str, status: str = "reported") -> Task:
     return t
 
 
-# -- light and overdue_workdays (CLI.md) ---------------------------------------------
+# -- light and overdue_workdays (README「灯色」) ----------------------------------------
 # Due Wed 2026-03-18, an ordinary week: Thu 03-12 is 4 workdays away, Fri 03-13 is 3.
 @pytest.mark.parametrize(
     "today, overdue, expected",
@@ -279,7 +279,7 @@ def test_extension_into_an_unknown_year_is_provisional():
     assert extend(t, new_due, _change("2026-12-20", "2026-12-25", str(new_due.date))).due_provisional
 
 
-# -- source rules: DOMAIN.md's deadline table --------------------------------------------
+# -- source rules: the deadline table of the seed documents ------------------------------
 # 2026 schedule (国办发明电〔2025〕): 春节 02-15..23 off, Sat 02-14 and Sat 02-28 worked;
 # 国庆 10-01..07 off, Sun 09-20 and Sat 10-10 worked.
 @pytest.mark.parametrize(
@@ -289,7 +289,7 @@ def test_extension_into_an_unknown_year_is_provisional():
         ("常务会", ["市财政局"], "2026-02-01", "0.5m", "2026-02-24"),  # 02-16 in 春节
         ("政府全体会议", [], "2026-09-01", "1m", "2026-10-08"),  # 10-01
         ("全体会议", [], "2026-01-16", "1m", "2026-02-24"),     # 02-16
-        ("市长办公会议", [], "2026-09-24", "1w", "2026-10-08"),  # DOMAIN.md's example
+        ("市长办公会议", [], "2026-09-24", "1w", "2026-10-08"),  # the README's example
         ("县长办公会议", [], "2026-02-09", "1w", "2026-02-24"),
         ("办公会", [], "2026-03-02", "1w", "2026-03-09"),       # no holiday: plain 7 days
         ("专题会议", [], "2026-09-30", "1w", "2026-10-08"),
@@ -297,11 +297,11 @@ def test_extension_into_an_unknown_year_is_provisional():
         ("主要领导批示", [], "2026-02-13", "1w", "2026-02-24"),
         ("批示", [], "2026-03-06", "1w", "2026-03-13"),
         ("分管领导批示", [], "2026-10-03", "1w", "2026-10-10"),  # from a holiday to a make-up Saturday
-        ("公文办理", [], "2026-02-15", "5wd", "2026-02-28"),    # DOMAIN.md's example
+        ("公文办理", [], "2026-02-15", "5wd", "2026-02-28"),    # the README's example
         ("公文", [], "2026-02-13", "5wd", "2026-02-27"),        # 02-14, 24, 25, 26, 27
         ("公文办理", ["市财政局", "市发改委"], "2026-09-25", "7wd", "2026-10-12"),  # 28, 29, 30, 08, 09, 10, 12
         ("公文调研", [], "2026-09-30", "20wd", "2026-11-03"),
-        ("公文尽快", [], "2026-09-30", "3wd", "2026-10-10"),    # DOMAIN.md's example
+        ("公文尽快", [], "2026-09-30", "3wd", "2026-10-10"),    # the README's example
         ("尽快", ["市财政局"], "2026-09-30", "3wd", "2026-10-10"),  # several units do not lengthen 尽快
         ("上级文件", [], "2026-09-28", "3d", "2026-10-08"),     # 10-01
     ],

@@ -1,4 +1,4 @@
-"""The workday calendar against DOMAIN.md's worked examples, two public datasets and the law's arithmetic."""
+"""The workday calendar against the README's worked examples, two public datasets and the law's arithmetic."""
 
 from __future__ import annotations
 
@@ -46,11 +46,11 @@ def first_workday_on_or_after(d: dt.date, is_workday) -> dt.date:
 
 
 def cc_or_weekend(d: dt.date) -> bool:
-    """chinese-calendar inside its range, weekends alone outside it (CLI.md's provisional rule)."""
+    """chinese-calendar inside its range, weekends alone outside it (the provisional rule for a year without holiday data)."""
     return chinese_calendar.is_workday(d) if FIRST <= d <= LAST else d.weekday() < 5
 
 
-# -- DOMAIN.md's worked examples -------------------------------------------------
+# -- the README's worked examples (计算方法) ----------------------------------------
 @pytest.mark.parametrize(
     "start, span, due",
     [
@@ -85,7 +85,7 @@ def test_event_day_is_day_zero_even_on_a_holiday():
     for start in days(D("2026-10-01"), D("2026-10-07")):
         assert not CAL.is_workday(start)
         assert CAL.add_workdays(start, 1) == D("2026-10-08")
-    # chinese-calendar's find_workday(1, rest day) is off by one (DOMAIN.md's trap); we are not.
+    # chinese-calendar's find_workday(1, rest day) is off by one; we are not.
     assert chinese_calendar.find_workday(1, D("2026-10-03")) != CAL.add_workdays(D("2026-10-03"), 1)
     # A make-up Sunday as the event day is still day 0.
     assert CAL.is_workday(D("2026-09-20"))
