@@ -192,7 +192,7 @@ def rules_(ctx: typer.Context, ledger: LedgerOpt = None) -> None:
 
 def _emit_tree(items: list, fmt: Fmt) -> None:
     from ledger.formats.render import dumps, task_json
-    from ledger.services.workflow import tree_order
+    from ledger.services.family import tree_order
 
     ordered = tree_order(items)
     if fmt != Fmt.table:

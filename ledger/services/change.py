@@ -95,11 +95,11 @@ def close(env: Env, task_id: str, verified_by: str, method: str, note: str | Non
     separate = env.ledger().config.get("separation_of_duties", True)
 
     def apply(t: Task) -> Task:
-        from . import workflow
+        from .family import open_children
 
         if separate:
             rules.separation_of_duties(t, verification.verified_by)
-        kids = workflow.open_children(env, t.id)
+        kids = open_children(env, t.id)
         if kids:
             raise TransitionError(f"{t.id} 还有未办结的子事项：{'、'.join(k.id for k in kids)}",
                                   "子事项全部销号或撤销后，上级事项才能销号")

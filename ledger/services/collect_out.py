@@ -56,8 +56,8 @@ class Workbook:
 
 def unit_tasks(env: Env, wanted: list[str]) -> dict[str, list[Assessed]]:
     """Each unit's open tasks as lead or co-unit, by the directory's canonical names, in deadline order."""
+    from ..domain.unitsdir import units_directory
     from .reading import Filter, query
-    from .workflow import units_directory
 
     names = units_directory(env.ledger().config).canonical
     picked: list[str] = []
@@ -165,8 +165,8 @@ def write_workbook(path: Path, round_: str, unit: str, rows: list[Assessed], nam
 
 def collect_out(env: Env, units: list[str], out_dir: str) -> tuple[str, list[Workbook]]:
     """Write the round's workbooks into out_dir and record the round in one commit; or write nothing."""
+    from ..domain.unitsdir import units_directory
     from .common import commit_message
-    from .workflow import units_directory
 
     ledger = env.ledger()
     round_ = rounds.round_of(env.today)

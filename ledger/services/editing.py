@@ -11,6 +11,8 @@ from ..domain.model import Task
 from ..files import emit
 from .common import clean, commit_message, resolve_id, short, split_units
 from .context import Env
+from .family import check_parent
+from .units import resolve_units
 
 
 @dataclass
@@ -41,8 +43,6 @@ def change_lines(changes: list[tuple[str, object, object]]) -> list[str]:
 
 def _new_values(env: Env, task: Task, ch: Changes) -> tuple[dict[str, object], dict | None]:
     """The fields as they are to be, and the new taizhang.yaml when --new-unit adds units."""
-    from . import workflow
-
     out: dict[str, object] = {}
     if ch.title is not None:
         out["title"] = clean(ch.title, "事项标题", required=True)
@@ -59,7 +59,7 @@ def _new_values(env: Env, task: Task, ch: Changes) -> tuple[dict[str, object], d
         if len(lead) != 1:
             raise UsageError("牵头单位只能有一个", "其余单位请用 --unit 列为责任单位")
         others = split_units(ch.units) if ch.units is not None else task.units
-        named, new_config = workflow.resolve_units(env, lead + others, ch.new_unit)
+        named, new_config = resolve_units(env, lead + others, ch.new_unit)
         out["lead_unit"] = named[0]
         out["units"] = [u for u in named[1:] if u != named[0]]
     if ch.parent is not None:
@@ -69,7 +69,7 @@ def _new_values(env: Env, task: Task, ch: Changes) -> tuple[dict[str, object], d
             if parent == task.id:
                 raise UsageError(f"{task.id} 不能是自己的上级事项", "请检查 --parent")
             _refuse_cycle(env, task.id, parent)
-            parent = workflow.check_parent(env, parent, task.due or task.assigned_on)
+            parent = check_parent(env, parent, task.due or task.assigned_on)
         out["parent"] = parent
     return {k: v for k, v in out.items() if v != getattr(task, k)}, new_config
 

@@ -120,7 +120,7 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
         end = judged = env.today
     else:
         start, end, judged = period_for(kind, env, month, as_of_given)
-    from .workflow import units_directory
+    from ..domain.unitsdir import units_directory
 
     tasks, source = snapshot if snapshot is not None else tasks_as_of(env, judged)
     if keep is not None:

@@ -62,8 +62,8 @@ _DEFAULT_SHEET = re.compile(r"^(?:sheet|工作表)\s*\d*$", re.I)
 def plan(env: Env, path: Path, progress: Callable[[int, int], None] | None = None,
          new_unit: bool = False, options: Options | None = None) -> Plan:
     """Read and check every row of every sheet; nothing is written here."""
+    from ..domain.unitsdir import units_directory
     from .common import clean, source_rules
-    from .workflow import units_directory
 
     opts = options or Options(new_unit=new_unit)
     if opts.year is not None and not MIN_YEAR <= opts.year <= MAX_YEAR:

@@ -14,6 +14,8 @@ from ..files import emit
 from .change import refuse_unchecked
 from .common import clean, commit_message, date_or_today, short, source_rules, split_units, warn_provisional
 from .context import Env
+from .family import check_parent
+from .units import resolve_units
 
 
 # -- add -------------------------------------------------------------------------
@@ -57,9 +59,7 @@ def add(env: Env, spec: NewTask) -> Task:
     lead = split_units([clean(spec.lead_unit, "牵头单位", required=True)])
     if len(lead) != 1:
         raise UsageError("牵头单位只能有一个", "其余单位请用 --unit 列为责任单位")
-    from . import workflow
-
-    named, new_config = workflow.resolve_units(env, lead + split_units(spec.units), spec.new_unit)
+    named, new_config = resolve_units(env, lead + split_units(spec.units), spec.new_unit)
     lead = named[:1]
     units = [u for u in named[1:] if u != lead[0]]
     assigned_on = date_or_today(spec.on, env, "--on 日期")
@@ -92,7 +92,7 @@ def add(env: Env, spec: NewTask) -> Task:
             "没有给出办结时限",
             "请用 --due 日期、--within 期限（如 5wd、1m），或 --source 来源 按规则计算",
         )
-    parent = workflow.check_parent(env, spec.parent, due.date) if spec.parent else ""
+    parent = check_parent(env, spec.parent, due.date) if spec.parent else ""
     report_cycle = clean(spec.report, "报送周期")
     if report_cycle:
         cycles.parse_cycle(report_cycle)

@@ -64,11 +64,11 @@ def ledger_problems(led, strict: bool = False, progress: Callable[[int, int], No
     basic = list(all_checks())
     extra = []
     if strict:
-        from . import workflow
+        from .units import check_unknown_units
 
         extra = list(checks.STRICT)
         try:
-            extra.append(workflow.check_unknown_units(led.config))
+            extra.append(check_unknown_units(led.config))
         except LedgerError:
             pass  # a broken taizhang.yaml is among the problems already
     # A file version that passed the basic tier before (same stat, same schema and checks)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from string import Template
 
 from ..domain import cycles, lights, rules
-from ..domain.errors import LedgerError, TransitionError, UsageError
+from ..domain.errors import LedgerError, UsageError
 from ..domain.lights import Assessed, assess
 from ..domain.model import (
     DIFFICULTY_ANSWERS,
@@ -23,7 +23,6 @@ from ..domain.model import (
     Task,
     Urge,
 )
-from ..domain.unitsdir import Units, units_directory  # noqa: F401  (importer, history and services find it here)
 from ..domain.workdays import parse_date, parse_span
 from ..files import emit
 from ..formats.gbt9704 import chinese_date
@@ -214,105 +213,6 @@ def milestone_done(env: Env, task_id: str, n: int, on: str | None) -> Task:
     day = date_or_today(on, env, "--on 日期")
     return change_task(env, task_id, lambda t: rules.complete_milestone(t, n, day), "milestone",
                    lambda t: f"完成时间节点 {t.id} 第 {n} 项：{short(t.milestones[n - 1].text)}")
-
-
-# -- 任务分解 ------------------------------------------------------------------------
-def check_parent(env: Env, parent_id: str, due: Date) -> str:
-    parent = env.ledger().read_task(resolve_id(parent_id, env.today))
-    if parent.status in ("closed", "cancelled"):
-        raise TransitionError(f"上级事项 {parent.id} 已{'销号' if parent.status == 'closed' else '撤销'}，不能再分解",
-                              "请检查 --parent")
-    if parent.due is not None and due > parent.due:
-        raise UsageError(f"子事项时限 {due} 晚于上级事项 {parent.id} 的时限 {parent.due}",
-                         "子事项须在上级事项时限内完成，请提前时限")
-    return parent.id
-
-
-def open_children(env: Env, task_id: str) -> list[Task]:
-    # Only the children are unpacked: the cache knows every file's status and parent.
-    live = ("open", "reported", "suspended")
-    return [t for t in load_tasks(env, statuses=live, parent=task_id) if t.parent == task_id and t.status in live]
-
-
-def tree_order(items: list[Assessed]) -> list[tuple[int, Assessed]]:
-    """Tasks with their depth, each parent followed by its children (depth-first)."""
-    by_id = {a.task.id: a for a in items}
-    kids: dict[str, list[Assessed]] = {}
-    roots = []
-    for a in items:
-        if a.task.parent and a.task.parent in by_id:
-            kids.setdefault(a.task.parent, []).append(a)
-        else:
-            roots.append(a)
-    out: list[tuple[int, Assessed]] = []
-
-    def walk(a: Assessed, depth: int, seen: set) -> None:
-        if a.task.id in seen:
-            return
-        seen.add(a.task.id)
-        out.append((depth, a))
-        for c in kids.get(a.task.id, []):
-            walk(c, depth + 1, seen)
-
-    seen: set = set()
-    for r in roots:
-        walk(r, 0, seen)
-    return out
-
-
-# -- 单位名录 ------------------------------------------------------------------------
-# The directory itself is read in unitsdir.py (pure, used by the roles too).
-
-
-def resolve_units(env: Env, names: list[str], new_unit: bool) -> tuple[list[str], dict | None]:
-    """Canonical names for the units given; unknown ones refused unless --new-unit adds them.
-
-    An empty directory means the office keeps none, and nothing is checked.
-    Returns the names and, when units were added, the new taizhang.yaml content.
-    """
-    config = env.ledger().config
-    units = units_directory(config)
-    out: list[str] = []
-    added: list[str] = []
-    for name in names:
-        c = units.resolve(name)
-        if c is None:
-            if new_unit or not units.raw:
-                if new_unit and name not in added:
-                    added.append(name)
-                c = name
-            else:
-                near = units.suggest(name)
-                raise UsageError(
-                    f"单位名录中没有“{name}”" + (f"，是否是：{'、'.join(near)}？" if near else ""),
-                    "请使用名录中的名称或别名；确属新单位请加 --new-unit 一并加入名录",
-                )
-        if c not in out:
-            out.append(c)
-    if not added:
-        return out, None
-    table = {k: v for k, v in units.raw.items()}
-    for a in added:
-        table[a] = []
-    return out, {**config, "units": table}
-
-
-def check_unknown_units(config: dict):
-    """A strict check (for check --strict): units in hand-edited files missing from the directory."""
-    units = units_directory(config)
-
-    def check_units(rel: str, plain: dict, task: Task):
-        if not units.raw:
-            return []
-        found = []
-        for key, names in (("lead_unit", [task.lead_unit]), ("units", task.units)):
-            for n in names:
-                if units.resolve(n) is None:
-                    near = units.suggest(n)
-                    found.append((key, f"单位“{n}”不在单位名录中" + (f"（是否是：{'、'.join(near)}）" if near else "")))
-        return found
-
-    return check_units
 
 
 # -- 协调、督查通知书、约谈 -------------------------------------------------------------

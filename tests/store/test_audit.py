@@ -8,7 +8,7 @@ import re
 import subprocess
 
 from ledger.domain.model import Task
-from ledger.files import codec, emit
+from ledger.files import emit
 from tests.support.clerkkit import Clerk
 
 LINE = re.compile(r"^tasks/\d{4}/\d{4}-\d{4}\.yaml:\d+: .+$")

@@ -205,7 +205,7 @@ def test_a_hand_broken_file_is_named_not_cached(ledger, run, h):
 
 
 def test_a_corrupt_cache_is_rebuilt_silently(ledger, run, h):
-    tid = h.add("缓存测试")
+    h.add("缓存测试")
     run("list")
     cache = ledger / ".git" / "taizhang" / "cache.sqlite"
     assert cache.is_file()
