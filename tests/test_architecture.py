@@ -1,4 +1,4 @@
-"""The shape of the package holds: the import-linter contracts, an opening docstring everywhere, no private name shared, small modules."""
+"""The shape of the package holds: the import-linter contracts, no import cycle, an opening docstring everywhere, no private name shared, small modules."""
 
 from __future__ import annotations
 
@@ -41,6 +41,53 @@ def test_a_domain_module_importing_subprocess_breaks_the_contracts(tmp_path):
     assert result.returncode != 0
     assert "ledger.domain is not allowed to import subprocess" in result.stdout
     assert "ledger.domain.model -> subprocess" in result.stdout
+
+
+# Strongly connected sets of modules in grimp's import graph (imports inside functions count too:
+# a lazy import hides a cycle from Python, not from a reader).
+FIND_CYCLES = """
+import grimp, sys
+graph = grimp.build_graph("ledger", cache_dir=None)
+index, low, stack, found = {}, {}, [], []
+def visit(m):
+    index[m] = low[m] = len(index)
+    stack.append(m)
+    for n in sorted(graph.find_modules_directly_imported_by(m)):
+        if n not in index:
+            visit(n)
+            low[m] = min(low[m], low[n])
+        elif n in stack:
+            low[m] = min(low[m], index[n])
+    if low[m] == index[m]:
+        ring = stack[stack.index(m):]
+        del stack[stack.index(m):]
+        if len(ring) > 1:
+            found.append(" <-> ".join(sorted(ring)))
+sys.setrecursionlimit(10_000)
+for m in sorted(graph.modules):
+    if m not in index:
+        visit(m)
+print("\\n".join(found))
+"""
+
+
+def import_cycles(cwd: Path) -> list[str]:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    done = subprocess.run([sys.executable, "-c", FIND_CYCLES], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300, check=True)
+    return done.stdout.split()
+
+
+def test_the_import_graph_has_no_cycle():
+    assert import_cycles(REPO) == []
+
+
+def test_a_cycle_between_two_services_is_found(tmp_path):
+    shutil.copytree(PACKAGE, tmp_path / "ledger", ignore=shutil.ignore_patterns("__pycache__"))
+    family = tmp_path / "ledger" / "services" / "family.py"
+    family.write_text(family.read_text(encoding="utf-8") + "\n\ndef late():\n    from . import change  # noqa\n",
+                      encoding="utf-8")
+    assert import_cycles(tmp_path) == ["ledger.services.change", "<->", "ledger.services.family"]
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(REPO).as_posix())
