@@ -2,8 +2,8 @@
 
 taizhang's statuses map to Taskwarrior's so that `task list` and `task overdue` show the same tasks
 as `taizhang list` and `taizhang overdue`: open → pending with its due date; reported (done, awaiting
-verification) → pending, with its due date only when it was done late (taizhang counts a late report as
-overdue, one in time not); suspended → pending without a due date (listed, never overdue);
+verification) → pending, with its due date only when it was done late, counted in workdays (taizhang
+counts a late report as overdue, one in time not); suspended → pending without a due date (listed, never overdue);
 closed → completed; cancelled → deleted. A due date is the end of that day in UTC (TZ=UTC for both
 programs), so a task due today is not overdue in either.
 """
@@ -39,7 +39,9 @@ def as_taskwarrior(t: dict) -> dict:
     item = {"description": t["title"], "status": status, "entry": stamp(t["assigned_on"]),
             "project": t["lead_unit"], "tags": t["tags"] or []}
     done_on = (t.get("done") or {}).get("on")
-    late = t["status"] != "reported" or (t["due"] and done_on and done_on > t["due"])
+    # Lateness is counted in workdays: a report on the Saturday after a Friday deadline is 0 workdays
+    # late, so not overdue; the row's overdue_workdays says so.
+    late = t["status"] != "reported" or t["overdue_workdays"] > 0
     if t["due"] and t["status"] != "suspended" and late:
         item["due"] = stamp(t["due"])
     if status != "pending":
