@@ -5,6 +5,13 @@ import sys
 
 # Only for the installed `taizhang` script (which imports this module): never for tests or imports.
 if __name__ == "cli" and os.path.basename(sys.argv[0]) == "taizhang":
+    import gc
+
+    # One command per process: what it builds lives until it exits and reference counting frees the
+    # rest, so the cycle collector's passes over tens of thousands of tasks find nothing to free.
+    # Off, `report monthly` on 10,000 tasks takes 0.51 s instead of 0.78 s, `overdue --format json`
+    # on 10,000 open ones 0.71 s instead of 0.91 s; peak memory is the same (README「性能」).
+    gc.disable()
     from ledger.commands.fastlane import answer
 
     _rc = answer(sys.argv[1:])
