@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import openpyxl
+
+from ledger.domain.model import LIGHT_LABELS
 from tests.support.gitkit import git
 from tests.support.runner import add
 
 
-def test_list_show_and_reports_agree_on_lights_under_a_stricter_lag_setting(ledger, run):
+def test_list_show_and_reports_agree_on_lights_under_a_stricter_lag_setting(ledger, run, tmp_path):
     # 2026-11-02 .. 12-31 is 43 workdays; by 11-20 14 have passed: 序时进度 33%.
     behind = add(run, "落后两成", "--on", "2026-11-02", "--due", "2026-12-31", today="2026-11-20")
     run("progress", behind, "推进中", "--percent", "30", today="2026-11-20")
@@ -26,3 +29,10 @@ def test_list_show_and_reports_agree_on_lights_under_a_stricter_lag_setting(ledg
     bulletin = run("report", "unit", "市住建局", "--format", "md", today="2026-11-20").out
     rows = {line.split("|")[1].strip(): line for line in bulletin.splitlines() if line.startswith("| 2026-")}
     assert "黄" in rows[behind] and "绿" in rows[on_pace]
+    # The monthly bulletin's workbook lists every task with its light (全部事项).
+    book = tmp_path / "通报.xlsx"
+    run("report", "monthly", "--month", "2026-11", "--format", "xlsx", "-o", str(book), today="2026-11-20")
+    sheet = openpyxl.load_workbook(book)["全部事项"]
+    header = [c.value for c in sheet[1]]
+    lights = {r[0]: r[header.index("预警")] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert lights == {behind: LIGHT_LABELS["yellow"], on_pace: LIGHT_LABELS["green"]}
