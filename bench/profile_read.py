@@ -24,7 +24,7 @@ from pathlib import Path  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledger.files import codec  # noqa: E402
-from ledger.formats.render import dumps_rows, task_json  # noqa: E402
+from ledger.formats.render import task_json, write_rows  # noqa: E402
 from ledger.services import reading  # noqa: E402
 from ledger.services.context import Env, resolve_today  # noqa: E402
 
@@ -71,7 +71,7 @@ def one_round(root: Path) -> tuple[dict[str, float], dict[str, int]]:
     rows = [task_json(a) for a in items]
     t["拼 JSON 行（每行）"] = (time.perf_counter() - start) / max(len(items), 1)
     start = time.perf_counter()
-    dumps_rows(rows)
+    write_rows(rows, lambda text: None)
     t["编码 JSON（每行）"] = (time.perf_counter() - start) / max(len(items), 1)
     return t, {"文件": files, "未办结": len(plains), "逾期": len(items)}
 

@@ -30,16 +30,17 @@ def narrowed_note(mine: list[str], fmt: str) -> None:
         print(f"只列出{'、'.join(mine)}的事项；加 --all-units 列出全部", file=sys.stderr)
 
 
-def json_text(items: list) -> str:
-    from ledger.formats.render import dumps_rows, task_json
+def write_json(items: list) -> None:
+    """The tasks as a JSON list, one task per line, written to stdout as the lines are made."""
+    from ledger.formats.render import task_json, write_rows
 
-    return dumps_rows(task_json(a) for a in items)
+    write_rows((task_json(a) for a in items), sys.stdout.write)
 
 
 def emit(items: list, fmt: str, title: str) -> None:
     """The tasks in `fmt`: JSON one task per line, CSV, or a table (long ones drawn without rich's layout)."""
     if fmt == "json":
-        out(json_text(items))
+        write_json(items)
         return
     if fmt == "csv":
         from ledger.formats.render import csv_text, task_json
