@@ -17,6 +17,8 @@ from typing import Callable, Collection
 from .cachedb import CacheDB, rollback
 from .cachefiles import RACY_NS, Stat, file_stat, year_dirs
 
+BLOB_BATCH = 5_000  # parsed files written to the cache in batches while a rebuild goes on
+
 
 class TaskCache:
     """Parsed tasks keyed by file and stat; anything that does not match is parsed again."""
@@ -102,7 +104,8 @@ class TaskCache:
                 st = file_stat(Path(path))
                 if st is not None:
                     stale.append((rel, st, path))
-        updates = []
+        updates: list[tuple] = []
+        flushed = 0  # updates before this one have their parsed form written already
         for i, (rel, st, path) in enumerate(stale):
             if progress is not None:
                 progress(i, len(stale))
@@ -123,8 +126,11 @@ class TaskCache:
                 trusted.pop(rel, None)
             updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain),
                             plain.get("parent")))
+            if len(updates) - flushed >= BLOB_BATCH:
+                flushed = self._write_blobs(updates, flushed)
         if progress is not None and stale:
             progress(len(stale), len(stale))
+        stale.clear()  # after a clone, 100,000 paths and stats: not needed for the write below
         gone: list[str] = []
         if matched < len(known):
             present = set()
@@ -159,6 +165,26 @@ class TaskCache:
                     pass
         return out
 
+    def _write_blobs(self, updates: list[tuple], start: int) -> int:
+        """Write the parsed forms of updates[start:] and drop them from memory; where the next batch starts.
+
+        A rebuild of 100,000 files would otherwise hold every parsed form (some 200 MB) until the
+        end. Rows without a manifest entry are never trusted, so written early they are harmless;
+        the manifest entries follow in _write. A row that cannot be written now is written there.
+        """
+        db = None
+        try:
+            db = self.db.connect()
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", [u[:7] for u in updates[start:]])
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            rollback(db)
+            return start
+        for i in range(start, len(updates)):
+            updates[i] = (*updates[i][:6], None, updates[i][7])
+        return len(updates)
+
     def _write(self, updates: list[tuple], gone: list[str]) -> None:
         if not updates and not gone:
             return
@@ -181,7 +207,8 @@ class TaskCache:
                 manifest[rel] = (mtime, size, ino, cached_at, status, parent)
             for rel in gone:
                 manifest.pop(rel, None)
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", [u[:7] for u in updates])
+            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                           [u[:7] for u in updates if u[6] is not None])
             db.executemany("DELETE FROM files WHERE path=?", [(g,) for g in gone])
             db.execute("INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(manifest),))
             db.execute("COMMIT")

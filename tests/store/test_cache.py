@@ -268,3 +268,20 @@ def test_a_changed_schema_revalidates_remembered_files(big, tmp_path):
     schema.write_text(text.replace(marker, marker + ' "maxLength": 2,', 1), encoding="utf-8")
     after = check()
     assert after.returncode == 1 and after.stdout.count("title") >= 300
+
+
+def test_a_rebuild_written_in_batches_is_whole_and_trusted(big, run, monkeypatch):
+    """A cold rebuild writes parsed files in batches as it goes: afterwards every file has its row,
+    the rows equal the files, and the next read parses nothing."""
+    from ledger.files import cache
+
+    monkeypatch.setattr(cache, "BLOB_BATCH", 7)  # 400 files: 57 batches and a remainder
+    want = run("list", "--all", "--format", "json").out
+    truth = strict_view(big)
+    with sqlite3.connect(cache_db(big)) as db:
+        rows = {Path(p).stem: marshal.loads(d) for p, d in db.execute("SELECT path, data FROM files")}
+    assert rows.keys() == truth.keys()
+    assert all(codec.task_from_cached(rows[tid]) == truth[tid] for tid in truth)
+    before = cached_at(big)
+    assert run("list", "--all", "--format", "json").out == want
+    assert cached_at(big) == before  # nothing was read again
