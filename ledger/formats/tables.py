@@ -56,15 +56,23 @@ def due_report_table(rows: list[dict]) -> Table:
     return table
 
 
+# A commit of an import touches thousands of tasks: a table cell that long is unreadable, and rich
+# lays it out in quadratic time (half a minute for 10,000). The JSON lists every change.
+TASKS_PER_COMMIT = 20
+
+
 def entries_table(entries: list) -> Table:
     """The ledger's change log: who, when, what, and each field's old and new value."""
     table = Table(title=f"变更记录（{len(entries)} 次提交）", header_style="bold")
     for c in ("时间", "经办人", "动作", "变更", "字段（原 → 新）", "提交"):
         table.add_column(c, no_wrap=c in ("时间", "动作", "提交"))
     for e in entries:
-        fields = "\n".join(
-            f"{c.task_id} " + "；".join(diff_text(d) for d in field_diff(c.old, c.new))
-            for c in e.changes)
+        lines = [f"{c.task_id} " + "；".join(diff_text(d) for d in field_diff(c.old, c.new))
+                 for c in e.changes[:TASKS_PER_COMMIT]]
+        if len(e.changes) > TASKS_PER_COMMIT:
+            lines.append(f"……另有 {len(e.changes) - TASKS_PER_COMMIT} 个事项（--format json 列出全部，"
+                         f"taizhang log 编号 看单个事项）")
+        fields = "\n".join(lines)
         table.add_row(e.date[:16].replace("T", " "), e.author, e.action or "手工修改", e.subject, fields, e.sha[:8])
     return table
 

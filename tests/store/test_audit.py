@@ -141,6 +141,15 @@ def test_hook_judges_one_staged_file_among_10000_tasks(clerk: Clerk):
 
 
 # -- log ledger-wide -------------------------------------------------------------------
+def test_log_table_shows_a_commit_of_many_tasks_in_part_and_json_in_full(clerk: Clerk):
+    _bulk_ledger(clerk, 30)
+    table = clerk.tz("log").out
+    shown = [n for n in range(1, 31) if f"2026-{n:04d} " in table]
+    assert len(shown) == 20 and "另有 10 个事项" in table
+    (entry,) = clerk.tz("log", "--format", "json").json()
+    assert len(entry["tasks"]) == 30
+
+
 def test_log_ledger_wide_with_field_changes_and_filters(clerk: Clerk, tmp_path):
     a = clerk.add("甲")
     b = clerk.tz("add", "乙", "--lead-unit", "市财政局", "--within", "5wd").last_line
