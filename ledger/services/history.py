@@ -135,3 +135,13 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
     return report.build(tasks, start, end, judged, ledger.calendar, warn_workdays(env),
                         lag_points=lag_points(env), kind=kind, unit=unit,
                         ranking=ranking, org=str(ledger.config.get("org") or ""), source=source)
+
+
+def month_totals(env: Env, month: str, *, keep=None,
+                 snapshot: tuple[list[Task], str] | None = None) -> dict[str, int]:
+    """Open / overdue / closed of `report monthly --month` (build's totals), without the rest of the report."""
+    start, end, judged = period_for("monthly", env, month, True)
+    tasks, _ = snapshot if snapshot is not None else tasks_as_of(env, judged)
+    if keep is not None:
+        tasks = [t for t in tasks if keep(t)]
+    return report.trend_totals(tasks, start, end, judged, env.ledger().calendar)

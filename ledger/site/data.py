@@ -205,8 +205,7 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
             # git again for the commit (the history has it) nor parsing a file twice.
             at = None if rev is None or rev == head else \
                 (snapshots.tasks(rev, env.ledger().tree_blobs(rev)), f"git:{rev}")
-            point = trend_point(month, history.build(env, "monthly", month=month, as_of_given=True,
-                                                     ranking=False, keep=data.keep, snapshot=at))
+            point = {"month": month, **history.month_totals(env, month, keep=data.keep, snapshot=at)}
         if rev != head:
             kept[key] = point
         points.append(point)
