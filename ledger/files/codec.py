@@ -266,8 +266,12 @@ def _record(cls, raw: Any, key: str):
         raise FormatError(f"{key} 缺少字段：{', '.join(missing)}") from None
 
 
-def task_from_plain(raw: Any) -> Task:
-    """Build a Task from parsed YAML or a cached dict, checking types on the way."""
+def task_from_plain(raw: Any, seen: dict | None = None) -> Task:
+    """Build a Task from parsed YAML or a cached dict, checking types on the way.
+
+    `seen`, a memo kept across the versions of a history, makes a record dict met before (the
+    same object, as fastyaml.parse shares them) the same record again: callers must not change it.
+    """
     if not isinstance(raw, dict):
         raise FormatError("任务文件应为一个键值表")
     unknown = set(raw) - set(TASK_KEYS)
@@ -296,7 +300,8 @@ def task_from_plain(raw: Any) -> Task:
                     value = []
                 if not isinstance(value, list):
                     raise FormatError(f"{key} 应为列表")
-                kw[key] = [_record(cls, item, key) for item in value]
+                kw[key] = [_record(cls, item, key) for item in value] if seen is None else \
+                    [_seen_record(cls, item, key, seen) for item in value]
         elif key in ("units", "tags"):
             if value is None:
                 value = []
@@ -312,6 +317,14 @@ def task_from_plain(raw: Any) -> Task:
         else:
             kw[key] = _str(value, key)
     return Task(**kw)
+
+
+def _seen_record(cls, raw: Any, key: str, seen: dict):
+    # Keyed by the dict's id, which the memo keeps alive and so never reused for another dict.
+    hit = seen.get((key, id(raw)))
+    if hit is None:
+        hit = seen[(key, id(raw))] = (raw, _record(cls, raw, key))
+    return hit[1]
 
 
 def task_from_bytes(data: bytes) -> Task:
@@ -343,9 +356,28 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def task_to_plain(task: Task) -> dict[str, Any]:
-    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD."""
-    return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+def task_to_plain(task: Task, seen: dict | None = None) -> dict[str, Any]:
+    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD.
+
+    With `seen` (as task_from_plain's), a record met before gives the same plain dict again.
+    """
+    if seen is None:
+        return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+    out = {}
+    for key in TASK_KEYS:
+        value = getattr(task, key)
+        if type(value) is list and value and hasattr(value[0], "__dataclass_fields__"):
+            out[key] = [_seen_plain(v, seen) for v in value]
+        else:
+            out[key] = _plain_value(value)
+    return out
+
+
+def _seen_plain(record: Any, seen: dict) -> dict[str, Any]:
+    hit = seen.get(id(record))
+    if hit is None:
+        hit = seen[id(record)] = (record, _plain_value(record))
+    return hit[1]
 
 
 # -- the cache's trusted path ----------------------------------------------------
@@ -369,11 +401,12 @@ def _cached_record(cls, dates: tuple[str, ...], raw: dict):
     return cls(**kw)
 
 
-def task_from_cached(plain: dict[str, Any]) -> Task:
+def task_from_cached(plain: dict[str, Any], seen: dict | None = None) -> Task:
     """Rebuild a Task from task_to_plain's output for a file that already passed task_from_plain.
 
     Only the cache calls this, and the cache holds only files that were validated (its key
-    includes CACHE_VERSION), so fields are converted, not checked again.
+    includes CACHE_VERSION), so fields are converted, not checked again. With `seen` (a memo of
+    its own, not task_from_plain's), a record dict met before gives the same record again.
     """
     kw = dict(plain)
     for key in _TOP_DATE_KEYS:
@@ -387,7 +420,15 @@ def task_from_cached(plain: dict[str, Any]) -> Task:
         if single:
             kw[key] = None if v is None else _cached_record(cls, dates, v)
         elif v:  # most lists of most tasks are empty: a new list without the comprehension
-            kw[key] = [_cached_record(cls, dates, item) for item in v]
+            kw[key] = [_cached_record(cls, dates, item) for item in v] if seen is None else \
+                [_seen_cached(cls, dates, item, seen) for item in v]
         else:
             kw[key] = []
     return Task(**kw)
+
+
+def _seen_cached(cls, dates: tuple[str, ...], raw: dict, seen: dict):
+    hit = seen.get(id(raw))  # the memo keeps the dict alive: its id is not reused
+    if hit is None:
+        hit = seen[id(raw)] = (raw, _cached_record(cls, dates, raw))
+    return hit[1]

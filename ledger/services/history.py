@@ -40,6 +40,7 @@ class Snapshots:
         # blob id → (plain form, error), as trail.parse_version gives them: versions read already
         self.known = {} if known is None else known
         self.parsed: dict[str, Task | codec.FormatError] = {}  # blob id → its task, or why it is unreadable
+        self.seen: dict = {}  # codec.task_from_cached's memo: a record the versions share is built once
         self.now: dict[str, str] | None = None
         self.loaded: dict | None = None
 
@@ -60,16 +61,16 @@ class Snapshots:
                 continue
             if isinstance(plain, dict):
                 task = self.parsed.get(then[path])
-                if not isinstance(task, Task):
-                    task = self.parsed[then[path]] = codec.task_from_plain(plain)
+                if not isinstance(task, Task):  # load_all's plain forms passed task_from_plain
+                    task = self.parsed[then[path]] = codec.task_from_cached(plain)
                 tasks.append(task)
             else:
                 older.append(path)
         unread = []
         for sha in dict.fromkeys(then[p] for p in older if then[p] not in self.parsed):
             plain = self.known.get(sha, (None,))[0]
-            if isinstance(plain, dict):
-                self.parsed[sha] = codec.task_from_plain(plain)
+            if isinstance(plain, dict):  # parse_version's, or load_all's: they passed task_from_plain
+                self.parsed[sha] = codec.task_from_cached(plain, self.seen)
             else:
                 unread.append(sha)
         for sha, data in zip(unread, ledger.read_blobs(unread)):

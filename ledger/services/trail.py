@@ -13,12 +13,14 @@ from ..files import atomic, changes, codec, gitcmd, layout, settings, store, tra
 from .context import Env
 
 
-def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+def parse_version(data: bytes | None, memo: dict, seen: dict | None = None) -> tuple[dict | None, str | None]:
+    """A file version's plain form or why it is unreadable; `seen` (store.parse_task's) shares the
+    records that many versions repeat, so the plain forms must not be changed."""
     if data is None:
         return None, None
     if data not in memo:
         try:
-            memo[data] = (store.plain_task(data), None)  # the fast reader for canonical files
+            memo[data] = (store.plain_task(data, seen), None)  # the fast reader for canonical files
         except codec.FormatError as e:
             memo[data] = (None, f"第 {e.line} 行：{e.message}")
         except Exception as e:  # any file in the history, however hostile, is one finding, not a crash
@@ -75,10 +77,11 @@ def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = 
                 specs.append(f.new_blob)
     blobs = gitcmd.read_blobs(root, [s for s in dict.fromkeys(specs) if s not in versions])
     memo: dict = {}
+    seen: dict = {}  # the records a file's versions repeat, each parsed once
 
     def version(sha: str) -> tuple[dict | None, str | None]:
         if sha not in versions:
-            versions[sha] = parse_version(blobs.get(sha), memo)
+            versions[sha] = parse_version(blobs.get(sha), memo, seen)
         return versions[sha]
 
     out = []
