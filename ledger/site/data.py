@@ -93,13 +93,17 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     if public:
         marks = public_marks(led.config)
         keep = lambda t: is_public(t, marks)  # noqa: E731
-    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
+    past, walk = gitlog.read(led.root, led.head(), cached_history)
+    # The month's report reads today's files unless something is recorded after the judged day:
+    # the history answers that, where history.tasks_as_of would list the whole first-parent line again.
+    rev = past.revision_at(history.period_for("monthly", env, None, as_of_given)[2].isoformat())
+    today = (reading.load_tasks(env), "files") if rev is not None and rev == past.head else None
+    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep, snapshot=today)
     cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
     # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
     # tasks the report counted; the report judged with the default, so only another setting judges again.
     assessed = rep.tasks if lag == lights.DEFAULT_LAG_POINTS else \
         [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
-    past, walk = gitlog.read(led.root, led.head(), cached_history)
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
