@@ -60,6 +60,12 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
     return parsed_entries(root, sets)
 
 
+def commit_entries(env: Env, commits: list[str], paths: tuple[str, ...]) -> list[audit.Entry]:
+    """entries() for the known commits (oldest first) that touched `paths`: git reads only those."""
+    root = env.ledger().root
+    return parsed_entries(root, changes.changesets(root, paths=paths, commits=commits))
+
+
 def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = None) -> list[audit.Entry]:
     """The commits `sets` with each task file parsed before and after; commits without one are left out.
 

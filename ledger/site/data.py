@@ -118,10 +118,12 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
         return {}
     led = env.ledger()
     wanted = set(ids)
-    # A few pages: ask git about their files only; many: one pass over the whole history is cheaper,
-    # and a first build has made that pass already.
+    # A few pages: ask git about their files in the commits the history lists for them (any file of
+    # that name, a superset); many: one pass over the whole history is cheaper, and a first build has
+    # made that pass already.
     if len(ids) <= 50:
-        found = trail.entries(env, paths=tuple(led.rel(led.task_path(i)) for i in ids))
+        found = trail.commit_entries(env, _in_order(data.past, {c for i in ids for c in data.commits.get(i, ())}),
+                                     tuple(led.rel(led.task_path(i)) for i in ids))
     elif data.walk is not None:
         found = trail.parsed_entries(led.root, data.walk, _seeded(env, data))
     else:
@@ -144,6 +146,13 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
                 "fields": [diff_text(d) for d in field_diff(c.old, c.new)],
             })
     return out
+
+
+def _in_order(past: gitlog.History, commits: set[str]) -> list[str]:
+    """The commits oldest first, as the first-parent line has them."""
+    if not commits:
+        return []
+    return [sha for sha, _ in reversed(past.chain) if sha in commits]
 
 
 def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None]]:
