@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterable
 
 from ..domain.model import LIGHT_LABELS
@@ -27,10 +28,14 @@ def task_href(task_id: str) -> str:
 
 # html.escape's five replaces as one translate: a task page escapes a few hundred values, 10,000 pages millions.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+# translate goes character by character (~2 µs for a line of Chinese text); a search finds the
+# few values that hold anything to escape ten times faster.
+_SPECIAL = re.compile("[&<>\"']").search
 
 
 def e(value: Any) -> str:
-    return (value if type(value) is str else str(value)).translate(_ESCAPES)
+    s = value if type(value) is str else str(value)
+    return s if _SPECIAL(s) is None else s.translate(_ESCAPES)
 
 
 def layout(title: str, body: str, *, org: str, as_of: str, depth: int, public: bool) -> str:
