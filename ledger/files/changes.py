@@ -72,7 +72,8 @@ def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HE
         if not commits:
             return []
         out = git(root, "log", "--stdin", "--no-walk=unsorted", "--no-renames", "--raw", "--no-abbrev", "-m",
-                  "--first-parent", f"--format={fmt}", "--", *paths, input="".join(f"{c}\n" for c in commits).encode())
+                  "--first-parent", f"--format={fmt}", "--", *paths, input="".join(f"{c}\n" for c in commits).encode(),
+                  large=True)
         return _parsed(out, sep, start)
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
@@ -81,7 +82,7 @@ def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HE
     args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", *walk, f"--format={fmt}"]
     # No --since/--until here: git filters them on the committer date, which is not the date
     # shown (the author date); trail.entries filters on the shown one.
-    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths)
+    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths, large=True)
     return _parsed(out, sep, start)
 
 

@@ -18,7 +18,7 @@ class Revisions:
 
     def revision_at(self, day: dt.date) -> str | None:
         """The last commit recorded on or before `day` (author date, see transaction.author_date), or None."""
-        out = git(self.root, "log", "--first-parent", "--format=%H %ad", "--date=short", "HEAD")
+        out = git(self.root, "log", "--first-parent", "--format=%H %ad", "--date=short", "HEAD", large=True)
         limit = day.isoformat()
         for line in out.splitlines():
             sha, _, when = line.partition(" ")
@@ -31,11 +31,11 @@ class Revisions:
 
     def tree_blobs(self, rev: str) -> dict[str, str]:
         """Every task file's blob id at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
-        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR), 2)
+        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR, large=True), 2)
 
     def clean_blobs(self) -> dict[str, str]:
         """Blob ids of the task files whose work-tree copy is exactly what the index holds."""
-        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR), 1)
+        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR, large=True), 1)
         dirty = git(self.root, "diff", "--name-only", "-z", "--", TASKS_DIR).split("\0")
         for path in dirty:
             staged.pop(path, None)
