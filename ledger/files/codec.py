@@ -294,7 +294,8 @@ def task_from_plain(raw: Any, seen: dict | None = None) -> Task:
         if key in _RECORDS:
             cls = _RECORDS[key]
             if key in _SINGLE_RECORDS:
-                kw[key] = None if value is None else _record(cls, value, key)
+                kw[key] = None if value is None else \
+                    _record(cls, value, key) if seen is None else _seen_record(cls, value, key, seen)
             else:
                 if value is None:
                     value = []
@@ -366,8 +367,16 @@ def task_to_plain(task: Task, seen: dict | None = None) -> dict[str, Any]:
     out = {}
     for key in TASK_KEYS:
         value = getattr(task, key)
-        if type(value) is list and value and hasattr(value[0], "__dataclass_fields__"):
-            out[key] = [_seen_plain(v, seen) for v in value]
+        kind = type(value)
+        if kind is str or value is None or kind is bool or kind is int:
+            out[key] = value
+        elif kind is dt.date:
+            out[key] = value.isoformat()
+        elif kind is list:
+            out[key] = [_seen_plain(v, seen) for v in value] if value and hasattr(value[0], "__dataclass_fields__") \
+                else [_plain_value(v) for v in value]
+        elif hasattr(value, "__dataclass_fields__"):
+            out[key] = _seen_plain(value, seen)
         else:
             out[key] = _plain_value(value)
     return out
