@@ -242,7 +242,10 @@ def trend_totals(tasks: Iterable[Task], start: Date, end: Date, as_of: Date, cal
             open_ += 1
             # assess's overdue_workdays for an open task: workdays past the deadline up to as_of
             overdue += t.due is not None and cal.count_workdays(t.due, as_of) > 0
-        closed += sum(_in(v.on, start, end) for v in verifications(t))
+        if t.returned:
+            closed += sum(_in(v.on, start, end) for v in verifications(t))
+        elif t.verification is not None:  # verifications(t) without the lists, for the many never reopened
+            closed += start <= t.verification.on <= end
     return {"open": open_, "overdue": overdue, "closed": closed}
 
 

@@ -10,6 +10,8 @@ from ..domain.errors import LedgerError
 from .gitcmd import git, read_blobs, rev
 from .layout import TASKS_DIR
 
+_TASK_FILE = re.compile(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml").fullmatch
+
 
 class Revisions:
     """Part of Ledger: reading git's objects for the ledger at `root`."""
@@ -44,9 +46,10 @@ class Revisions:
     @staticmethod
     def _blobs(listing: str, sha_field: int) -> dict[str, str]:
         found: dict[str, str] = {}
+        task_file = _TASK_FILE  # the site's trend lists 10,000 files a month for a dozen months
         for entry in listing.split("\0"):
             meta, _, path = entry.partition("\t")
-            if path and re.fullmatch(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml", path):
+            if path and task_file(path):
                 found[path] = meta.split()[sha_field]
         return found
 

@@ -39,8 +39,12 @@ class Snapshots:
         self.env = env
         # blob id → (plain form, error), as trail.parse_version gives them: versions read already
         self.known = {} if known is None else known
-        self.parsed: dict[str, Task | codec.FormatError] = {}  # blob id → its task, or why it is unreadable
+        # blob id → its task, or why it is unreadable; trail.parsed_entries may fill it too
+        self.parsed: dict[str, Task | codec.FormatError] = {}
         self.seen: dict = {}  # codec.task_from_cached's memo: a record the versions share is built once
+        # (file, blob id) → (its task, whether read from today's files): the trees share most files,
+        # and a file taken once needs no checks again (a skipped one is warned of in every tree)
+        self.taken: dict[tuple[str, str], tuple[Task, bool]] = {}
         self.now: dict[str, str] | None = None
         self.loaded: dict | None = None
 
@@ -54,16 +58,25 @@ class Snapshots:
             self.loaded = ledger.load_all()
         tasks: list[Task] = []
         older: list[str] = []
-        for path in then:
+        taken = self.taken
+        for path, sha in then.items():
+            hit = taken.get((path, sha))
+            if hit is not None:
+                if hit[1]:
+                    tasks.append(hit[0])
+                else:
+                    older.append(path)
+                continue
             plain = self.loaded.get(path) if path in same else None
             if isinstance(plain, dict) and misfiled(path, plain.get("id")):
                 self.env.warn(f"警告：{misfiled(path, plain.get('id'))}（已跳过，请运行 taizhang check）")
                 continue
             if isinstance(plain, dict):
-                task = self.parsed.get(then[path])
+                task = self.parsed.get(sha)
                 if not isinstance(task, Task):  # load_all's plain forms passed task_from_plain
-                    task = self.parsed[then[path]] = codec.task_from_cached(plain)
+                    task = self.parsed[sha] = codec.task_from_cached(plain)
                 tasks.append(task)
+                taken[(path, sha)] = (task, True)
             else:
                 older.append(path)
         unread = []
@@ -79,6 +92,10 @@ class Snapshots:
             except codec.FormatError as e:
                 self.parsed[sha] = e
         for path in older:
+            hit = taken.get((path, then[path]))
+            if hit is not None:
+                tasks.append(hit[0])
+                continue
             task = self.parsed[then[path]]
             if isinstance(task, codec.FormatError):
                 self.env.warn(f"警告：{path}:{task.line}: {task.message}（{rev[:8]} 时的版本，已跳过）")
@@ -87,6 +104,7 @@ class Snapshots:
                 self.env.warn(f"警告：{misfiled(path, task.id)}（{rev[:8]} 时的版本，已跳过）")
                 continue
             tasks.append(task)
+            taken[(path, then[path])] = (task, False)
         return tasks
 
 

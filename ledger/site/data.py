@@ -125,7 +125,8 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
         found = trail.commit_entries(env, _in_order(data.past, {c for i in ids for c in data.commits.get(i, ())}),
                                      tuple(led.rel(led.task_path(i)) for i in ids))
     elif data.walk is not None:
-        found = trail.parsed_entries(led.root, data.walk, _seeded(env, data))
+        # The Tasks parsed on the way are the trend's month-end tasks too.
+        found = trail.parsed_entries(led.root, data.walk, _seeded(env, data), _snapshots(env, data).parsed)
     else:
         found = trail.entries(env, paths=(layout.TASKS_DIR,))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
