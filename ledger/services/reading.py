@@ -31,6 +31,11 @@ def load_tasks(
     return [task for task, _ in _load_plain(env, progress, statuses, parent, writing)]
 
 
+def load_tasks_plain(env: Env) -> list[tuple[Task, dict]]:
+    """load_tasks' tasks, each with the plain form it was built from (what JSON output reuses as is)."""
+    return _load_plain(env)
+
+
 def _load_plain(
     env: Env,
     progress: Callable[[int, int], None] | None = None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -42,6 +43,7 @@ class SiteData:
     past: gitlog.History  # kept in the manifest: the next build reads only newer commits
     keep: Callable | None = None
     walk: list[changes.ChangeSet] | None = None  # the whole history's task changes, when it was read afresh
+    plains: dict[str, dict] = field(default_factory=dict)  # task number → its file's plain form, if as read
     # Every file version parsed so far, blob id → (plain form, error) as trail.parse_version gives
     # them: the timelines fill it, the trend's month-end trees take their tasks from it.
     versions: dict[str, tuple[dict | None, str | None]] = field(default_factory=dict)
@@ -71,7 +73,10 @@ def judgement(a) -> list[Any]:
 
 def page_fields(data: SiteData, task_id: str) -> dict[str, Any]:
     """Every field of a task as its page shows it (narrowed to the public ones on the public site)."""
-    fields = task_json(data.assessed[task_id])  # units under their directory names: history.build folded aliases
+    a = data.assessed[task_id]
+    plain = data.plains.get(task_id)
+    # units under their directory names: history.build folded aliases (such a task has no plain here)
+    fields = task_json(a if plain is None else dataclasses.replace(a, plain=plain))
     return public_task(fields) if data.public else fields
 
 
@@ -97,19 +102,25 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     # The month's report reads today's files unless something is recorded after the judged day:
     # the history answers that, where history.tasks_as_of would list the whole first-parent line again.
     rev = past.revision_at(history.period_for("monthly", env, None, as_of_given)[2].isoformat())
-    today = (reading.load_tasks(env), "files") if rev is not None and rev == past.head else None
-    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep, snapshot=today)
+    loaded = reading.load_tasks_plain(env) if rev is not None and rev == past.head else None
+    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep,
+                        snapshot=None if loaded is None else ([t for t, _ in loaded], "files"))
     cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
     # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
     # tasks the report counted; the report judged with the default, so only another setting judges again.
     assessed = rep.tasks if lag == lights.DEFAULT_LAG_POINTS else \
         [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
+    # A task the report took as read (its units not renamed by the directory) has its file's plain
+    # form at hand: a page's fields copy it instead of converting the task again. `loaded` keeps
+    # those tasks alive here, so no other object has their ids.
+    by_object = {id(t): p for t, p in loaded or ()}
+    plains = {a.task.id: by_object[id(a.task)] for a in assessed if id(a.task) in by_object}
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
                     [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep,
-                    walk)
+                    walk, plains)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
