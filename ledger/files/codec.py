@@ -78,6 +78,22 @@ class FormatError(Exception):
         self.key = key  # the top-level key at fault, when the message does not start with it
 
 
+class Seen:
+    """A memo for reading many versions of the same task files (a year's history): what they repeat
+    is read once and shared, so whoever reads with one must treat what it gets as immutable."""
+
+    __slots__ = ("lines", "records", "plains", "texts")
+
+    def __init__(self) -> None:
+        # fastyaml.parse: a `key: value` line → (key, value); an item's block of lines → its dict
+        self.lines: dict[str, Any] = {}
+        # (list key, id of a record dict) → (the dict, its record); the memo keeps the dict alive,
+        # so its id is not reused for another (also task_from_cached's, with a Seen of its own)
+        self.records: dict[tuple[str, int], tuple[dict, Any]] = {}
+        self.plains: dict[int, tuple[Any, dict]] = {}  # id of a record → (the record, its plain dict)
+        self.texts: set[str] = set()  # field values that passed _str's checks
+
+
 def bad_char(text: str) -> str | None:
     """The first control character in text, as U+XXXX, or None."""
     m = _BAD_CHARS.search(text)
@@ -266,15 +282,15 @@ def _record(cls, raw: Any, key: str):
         raise FormatError(f"{key} 缺少字段：{', '.join(missing)}") from None
 
 
-def task_from_plain(raw: Any, seen: dict | None = None) -> Task:
+def task_from_plain(raw: Any, seen: Seen | None = None) -> Task:
     """Build a Task from parsed YAML or a cached dict, checking types on the way.
 
-    `seen`, a memo kept across the versions of a history, makes a record dict met before (the
-    same object, as fastyaml.parse shares them) the same record again: callers must not change it.
+    With `seen`, a record dict met before (the same object, as fastyaml.parse shares them) is the
+    same record again, and a text that passed the checks is not checked again.
     """
     if not isinstance(raw, dict):
         raise FormatError("任务文件应为一个键值表")
-    unknown = set(raw) - set(TASK_KEYS)
+    unknown = raw.keys() - _TASK_KEY_SET
     if unknown:
         names = sorted(map(str, unknown))
         raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
@@ -315,16 +331,22 @@ def task_from_plain(raw: Any, seen: dict | None = None) -> Task:
             if not isinstance(value, bool):
                 raise FormatError(f"{key} 应为 true 或 false")
             kw[key] = value
+        elif seen is not None and value.__class__ is str:
+            if value not in seen.texts:
+                seen.texts.add(_str(value, key))
+            kw[key] = value
         else:
             kw[key] = _str(value, key)
     return Task(**kw)
 
 
-def _seen_record(cls, raw: Any, key: str, seen: dict):
-    # Keyed by the dict's id, which the memo keeps alive and so never reused for another dict.
-    hit = seen.get((key, id(raw)))
+_TASK_KEY_SET = frozenset(TASK_KEYS)
+
+
+def _seen_record(cls, raw: Any, key: str, seen: Seen):
+    hit = seen.records.get((key, id(raw)))
     if hit is None:
-        hit = seen[(key, id(raw))] = (raw, _record(cls, raw, key))
+        hit = seen.records[(key, id(raw))] = (raw, _record(cls, raw, key))
     return hit[1]
 
 
@@ -357,7 +379,7 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def task_to_plain(task: Task, seen: dict | None = None) -> dict[str, Any]:
+def task_to_plain(task: Task, seen: Seen | None = None) -> dict[str, Any]:
     """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD.
 
     With `seen` (as task_from_plain's), a record met before gives the same plain dict again.
@@ -382,10 +404,10 @@ def task_to_plain(task: Task, seen: dict | None = None) -> dict[str, Any]:
     return out
 
 
-def _seen_plain(record: Any, seen: dict) -> dict[str, Any]:
-    hit = seen.get(id(record))
+def _seen_plain(record: Any, seen: Seen) -> dict[str, Any]:
+    hit = seen.plains.get(id(record))
     if hit is None:
-        hit = seen[id(record)] = (record, _plain_value(record))
+        hit = seen.plains[id(record)] = (record, _plain_value(record))
     return hit[1]
 
 
@@ -410,11 +432,11 @@ def _cached_record(cls, dates: tuple[str, ...], raw: dict):
     return cls(**kw)
 
 
-def task_from_cached(plain: dict[str, Any], seen: dict | None = None) -> Task:
+def task_from_cached(plain: dict[str, Any], seen: Seen | None = None) -> Task:
     """Rebuild a Task from task_to_plain's output for a file that already passed task_from_plain.
 
     Only the cache calls this, and the cache holds only files that were validated (its key
-    includes CACHE_VERSION), so fields are converted, not checked again. With `seen` (a memo of
+    includes CACHE_VERSION), so fields are converted, not checked again. With `seen` (a Seen of
     its own, not task_from_plain's), a record dict met before gives the same record again.
     """
     kw = dict(plain)
@@ -430,14 +452,14 @@ def task_from_cached(plain: dict[str, Any], seen: dict | None = None) -> Task:
             kw[key] = None if v is None else _cached_record(cls, dates, v)
         elif v:  # most lists of most tasks are empty: a new list without the comprehension
             kw[key] = [_cached_record(cls, dates, item) for item in v] if seen is None else \
-                [_seen_cached(cls, dates, item, seen) for item in v]
+                [_seen_cached(cls, dates, item, key, seen) for item in v]
         else:
             kw[key] = []
     return Task(**kw)
 
 
-def _seen_cached(cls, dates: tuple[str, ...], raw: dict, seen: dict):
-    hit = seen.get(id(raw))  # the memo keeps the dict alive: its id is not reused
+def _seen_cached(cls, dates: tuple[str, ...], raw: dict, key: str, seen: Seen):
+    hit = seen.records.get((key, id(raw)))
     if hit is None:
-        hit = seen[id(raw)] = (raw, _cached_record(cls, dates, raw))
+        hit = seen.records[(key, id(raw))] = (raw, _cached_record(cls, dates, raw))
     return hit[1]

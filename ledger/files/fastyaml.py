@@ -15,7 +15,7 @@ import json
 import re
 from typing import Any
 
-from .codec import MAX_FILE_BYTES, bad_char
+from .codec import MAX_FILE_BYTES, Seen, bad_char
 
 _KEY = r"([a-z][a-z0-9_]*)"
 _TOP = re.compile(_KEY + r":(?: (.*))?\Z")
@@ -71,11 +71,11 @@ def _value(s: str | None) -> Any:
     return _scalar(s)
 
 
-def parse(data: bytes, seen: dict | None = None) -> dict[str, Any] | None:
+def parse(data: bytes, seen: Seen | None = None) -> dict[str, Any] | None:
     """The mapping in a canonical task file, or None when the full loader must decide.
 
-    `seen` is a memo kept across many versions of the same files (a history): a record whose
-    lines were parsed before is that same dict again, which the caller must not change.
+    With `seen` (kept across the versions of a history), a line or a record's block of lines
+    parsed before gives that same value again, which the caller must not change.
     """
     if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf") or not data.endswith(b"\n"):
         return None
@@ -86,7 +86,7 @@ def parse(data: bytes, seen: dict | None = None) -> dict[str, Any] | None:
     if "\r" in text or "\t" in text or bad_char(text):
         return None
     try:
-        return _parse(text.split("\n")[:-1], seen)
+        return _parse(text.split("\n")[:-1], None if seen is None else seen.lines)
     except NotCanonical:
         return None
 
@@ -121,19 +121,22 @@ def _parse(lines: list[str], seen: dict | None) -> dict[str, Any]:
                 j = i + 1
                 while j < n and lines[j].startswith("    "):
                     j += 1
+                block = "\n".join(lines[i:j]) if seen is not None else None
+                rec = seen.get(block) if block is not None else None
+                if rec is not None:  # a record met before: only records are kept under such lines
+                    items.append(rec)
+                    i = j
+                    continue
                 mk = _ITEM_KEY.match(lines[i])
                 if mk:
-                    block = "\n".join(lines[i:j]) if seen is not None else None
-                    rec = seen.get(block) if block is not None else None
-                    if rec is None:
-                        rec = {mk.group(1): _scalar(mk.group(2))}
-                        for line in lines[i + 1:j]:
-                            mm = _ITEM_MORE.match(line)
-                            if not mm or mm.group(1) in rec:
-                                raise NotCanonical
-                            rec[mm.group(1)] = _scalar(mm.group(2))
-                        if block is not None:
-                            seen[block] = rec
+                    rec = {mk.group(1): _scalar(mk.group(2))}
+                    for line in lines[i + 1:j]:
+                        mm = _ITEM_MORE.match(line)
+                        if not mm or mm.group(1) in rec:
+                            raise NotCanonical
+                        rec[mm.group(1)] = _scalar(mm.group(2))
+                    if block is not None:
+                        seen[block] = rec
                     items.append(rec)
                 else:
                     item = _ITEM.match(lines[i])

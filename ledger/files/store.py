@@ -59,11 +59,11 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
 
 
 
-def parse_task(data: bytes, seen: dict | None = None) -> Task:
+def parse_task(data: bytes, seen: codec.Seen | None = None) -> Task:
     """A task file's Task: the fast reader for canonical files, the strict loader otherwise.
 
-    `seen` is a memo for many versions of the same files (codec.task_from_plain): the records
-    they share are parsed once and shared, so the Task must be treated as immutable.
+    `seen` is a memo for many versions of the same files (codec.Seen): what they repeat is parsed
+    once and shared, so the Task must be treated as immutable.
     """
     raw = fastyaml.parse(data, seen)
     if raw is not None:
@@ -74,7 +74,7 @@ def parse_task(data: bytes, seen: dict | None = None) -> Task:
     return codec.task_from_bytes(data)
 
 
-def plain_task(data: bytes, seen: dict | None = None) -> dict:
+def plain_task(data: bytes, seen: codec.Seen | None = None) -> dict:
     return codec.task_to_plain(parse_task(data, seen), seen)
 
 

@@ -41,7 +41,7 @@ class Snapshots:
         self.known = {} if known is None else known
         # blob id → its task, or why it is unreadable; trail.parsed_entries may fill it too
         self.parsed: dict[str, Task | codec.FormatError] = {}
-        self.seen: dict = {}  # codec.task_from_cached's memo: a record the versions share is built once
+        self.seen = codec.Seen()  # task_from_cached's: a record the versions share is built once
         # (file, blob id) → (its task, whether read from today's files): the trees share most files,
         # and a file taken once needs no checks again (a skipped one is warned of in every tree)
         self.taken: dict[tuple[str, str], tuple[Task, bool]] = {}

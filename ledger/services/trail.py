@@ -13,14 +13,14 @@ from ..files import atomic, changes, codec, gitcmd, layout, settings, store, tra
 from .context import Env
 
 
-def parse_version(data: bytes | None, memo: dict, seen: dict | None = None) -> tuple[dict | None, str | None]:
+def parse_version(data: bytes | None, memo: dict, seen: codec.Seen | None = None) -> tuple[dict | None, str | None]:
     """A file version's plain form or why it is unreadable; `seen` (store.parse_task's) shares the
     records that many versions repeat, so the plain forms must not be changed."""
     return parsed_version(data, memo, seen)[1:]
 
 
 def parsed_version(data: bytes | None, memo: dict,
-                   seen: dict | None = None) -> tuple[Task | None, dict | None, str | None]:
+                   seen: codec.Seen | None = None) -> tuple[Task | None, dict | None, str | None]:
     """parse_version's answer with the Task the plain form was made from in front."""
     if data is None:
         return None, None, None
@@ -92,7 +92,7 @@ def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = 
                 specs.append(f.new_blob)
     blobs = gitcmd.read_blobs(root, [s for s in dict.fromkeys(specs) if s not in versions])
     memo: dict = {}
-    seen: dict = {}  # the records a file's versions repeat, each parsed once
+    seen = codec.Seen()  # what a file's versions repeat, each parsed once
 
     def version(sha: str) -> tuple[dict | None, str | None]:
         if sha not in versions:

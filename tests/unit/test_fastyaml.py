@@ -40,7 +40,7 @@ def test_canonical_files_parse_exactly_as_the_strict_loader(task):
     assert parse_task(data) == task
 
 
-SEEN: dict = {}  # one memo across all examples, as a history's versions share one
+SEEN = codec.Seen()  # one memo across all examples, as a history's versions share one
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,7 +50,7 @@ def test_a_shared_memo_changes_no_answer(task):
     assert fastyaml.parse(data, SEEN) == fastyaml.parse(data)
     assert parse_task(data, SEEN) == task
     assert plain_task(data, SEEN) == plain_task(data) == codec.task_to_plain(task)
-    assert codec.task_from_cached(plain_task(data, SEEN), {}) == task
+    assert codec.task_from_cached(plain_task(data, SEEN), codec.Seen()) == task
 
 
 def test_versions_of_a_file_share_their_unchanged_records():
@@ -61,7 +61,7 @@ def test_versions_of_a_file_share_their_unchanged_records():
     first = task_to_yaml(task)
     task.progress.append(Progress(codec.dt.date(2026, 3, 4), "第二次", "督查室"))
     second = task_to_yaml(task)
-    seen: dict = {}
+    seen = codec.Seen()
     a, b = plain_task(first, seen), plain_task(second, seen)
     assert a["progress"][0] is b["progress"][0] and b == codec.task_to_plain(task)
     assert parse_task(first, seen).progress[0] is parse_task(second, seen).progress[0]
@@ -127,7 +127,7 @@ NOT_CANONICAL = [
 @pytest.mark.parametrize("data", NOT_CANONICAL)
 def test_anything_else_goes_to_the_strict_loader(data):
     assert fastyaml.parse(data) is None
-    seen: dict = {}
+    seen = codec.Seen()
     assert fastyaml.parse(BASE, seen) is not None
     assert fastyaml.parse(data, seen) is None  # lines met in BASE change nothing
     same_outcome(data)
