@@ -44,6 +44,7 @@ class SiteData:
     keep: Callable | None = None
     walk: list[changes.ChangeSet] | None = None  # the whole history's task changes, when it was read afresh
     plains: dict[str, dict] = field(default_factory=dict)  # task number → its file's plain form, if as read
+    files: dict | None = None  # Ledger.load_all's answer the report was built from (today's files)
     # Every file version parsed so far, blob id → (plain form, error) as trail.parse_version gives
     # them: the timelines fill it, the trend's month-end trees take their tasks from it.
     versions: dict[str, tuple[dict | None, str | None]] = field(default_factory=dict)
@@ -102,7 +103,7 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     # The month's report reads today's files unless something is recorded after the judged day:
     # the history answers that, where history.tasks_as_of would list the whole first-parent line again.
     rev = past.revision_at(history.period_for("monthly", env, None, as_of_given)[2].isoformat())
-    loaded = reading.load_tasks_plain(env) if rev is not None and rev == past.head else None
+    loaded, files = reading.load_tasks_plain(env) if rev is not None and rev == past.head else (None, None)
     rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep,
                         snapshot=None if loaded is None else ([t for t, _ in loaded], "files"))
     cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
@@ -120,7 +121,7 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
                     [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep,
-                    walk, plains)
+                    walk, plains, files)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -171,7 +172,9 @@ def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None
     """data.versions with today's committed files in it: their cached plain forms are what parsing
     their blobs would give (store.plain_task), so a third of a year's versions need no parsing."""
     snapshots = _snapshots(env, data)
-    snapshots.now, snapshots.loaded = env.ledger().clean_blobs(), env.ledger().load_all()
+    snapshots.now = env.ledger().clean_blobs()
+    if snapshots.loaded is None:
+        snapshots.loaded = env.ledger().load_all()
     for path, sha in snapshots.now.items():
         plain = snapshots.loaded.get(path)
         if isinstance(plain, dict):
@@ -182,6 +185,7 @@ def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None
 def _snapshots(env: Env, data: SiteData) -> history.Snapshots:
     if data.snapshots is None:
         data.snapshots = history.Snapshots(env, data.versions)
+        data.snapshots.loaded = data.files  # today's files as the report read them, not read again
     return data.snapshots
 
 
