@@ -179,9 +179,16 @@ def unit_page(ctx: dict[str, Any], unit: str, tasks: list[dict[str, Any]], rank:
     return layout(unit, body, org=ctx["org"], as_of=ctx["as_of"], depth=1, public=ctx["public"])
 
 
+def _cell(value: Any) -> str:
+    """e(value_text(value)), the text of a record's cell; most are strings, taken without two calls."""
+    if type(value) is str and value:
+        return value if _SPECIAL(value) is None else value.translate(_ESCAPES)
+    return e(value_text(value))
+
+
 def _records(items: list[dict[str, Any]]) -> str:
     keys = list(dict.fromkeys(k for it in items for k in it))
-    rows = ["<tr>" + "".join(f"<td>{e(value_text(it.get(k)))}</td>" for k in keys) + "</tr>" for it in items]
+    rows = ["<tr>" + "".join([f"<td>{_cell(it.get(k))}</td>" for k in keys]) + "</tr>" for it in items]
     return _table([RECORD_LABELS.get(k, k) for k in keys], rows)
 
 
