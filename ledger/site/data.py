@@ -136,11 +136,15 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
     if len(ids) <= 50:
         found = trail.commit_entries(env, _in_order(data.past, {c for i in ids for c in data.commits.get(i, ())}),
                                      tuple(led.rel(led.task_path(i)) for i in ids))
-    elif data.walk is not None:
+    elif data.past.head is None:
+        found = []
+    else:
+        # A day later every active task's page is due again (its lights): that pass, as a first
+        # build makes it, costs git half what a log limited to tasks/ does.
+        if data.walk is None:
+            data.walk = gitlog.walk(led.root, data.past.head)
         # The Tasks parsed on the way are the trend's month-end tasks too.
         found = trail.parsed_entries(led.root, data.walk, _seeded(env, data), _snapshots(env, data).parsed)
-    else:
-        found = trail.entries(env, paths=(layout.TASKS_DIR,))
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     day = data.as_of.isoformat()
     for e in found:
