@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import codec
+from . import strictyaml
 from .gitcmd import git, git_try
 from .layout import TASKS_DIR
 
@@ -91,7 +91,7 @@ def _parsed(out: str, sep: str, start: str) -> list[ChangeSet]:
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)
         sha, parents, author, email, date, committed, subject, body = head.split(sep, 7)
-        author, email, subject, body = map(codec.printable, (author, email, subject, body))
+        author, email, subject, body = map(strictyaml.printable, (author, email, subject, body))
         files = []
         for line in rest.strip("\n").splitlines():
             meta, _, path = line.partition("\t")

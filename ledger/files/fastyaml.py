@@ -15,7 +15,8 @@ import json
 import re
 from typing import Any
 
-from .codec import MAX_FILE_BYTES, Seen, bad_char
+from .codec import Seen
+from .strictyaml import MAX_FILE_BYTES, bad_char
 
 _KEY = r"([a-z][a-z0-9_]*)"
 _TOP = re.compile(_KEY + r":(?: (.*))?\Z")
