@@ -56,14 +56,16 @@ def field_diff(old: dict | None, new: dict | None) -> list[dict[str, Any]]:
     created = old is None
     old, new = old or {}, new or {}
     out = []
-    for key in list(dict.fromkeys([*old, *new])):
-        if created and new.get(key) in ("", [], None, False):
-            continue  # a new file: only the fields it actually fills
-        if key == "schema_version" and key in old and key in new and old[key] == new[key]:
+    # Two versions of a file have the same keys; the site diffs 30,000 pairs of them.
+    keys = old if old.keys() == new.keys() else dict.fromkeys([*old, *new])
+    get_old, get_new = old.get, new.get
+    for key in keys:
+        a, b = get_old(key), get_new(key)
+        if a == b:  # also an unchanged schema_version
             continue
-        a, b = old.get(key), new.get(key)
-        if a != b:
-            out.append({"field": key, "old": a, "new": b})
+        if created and b in ("", [], None, False):
+            continue  # a new file: only the fields it actually fills
+        out.append({"field": key, "old": a, "new": b})
     return out
 
 

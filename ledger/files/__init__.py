@@ -1,1 +1,1 @@
-"""Files and git at the edge: YAML codec, fast reader, file checks, the store and its cache, hooks; imports the domain only."""
+"""Files and git at the edge: strict YAML loader, task codec, fast reader, file checks, the store and its cache, hooks; imports the domain only."""

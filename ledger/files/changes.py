@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import codec
+from . import strictyaml
 from .gitcmd import git, git_try
 from .layout import TASKS_DIR
 
@@ -58,27 +58,40 @@ def message_trailers(message: str) -> dict[str, list[str]]:
 
 
 def changesets(root: Path, paths: tuple[str, ...] = (TASKS_DIR,), rev: str = "HEAD",
-               exclude: tuple[str, ...] | None = None) -> list[ChangeSet]:
+               exclude: tuple[str, ...] | None = None, commits: list[str] | None = None) -> list[ChangeSet]:
     """Commits touching `paths`, oldest first, with their task-file changes (first parent for merges).
 
     With `exclude` (revisions, or `--all`), every commit reachable from `rev` and from none of
     those, merged side branches included, parents before children: what a push brings.
+    With `commits` (in the order to list them), those of them that touch `paths`, as the walk shows
+    them: a few known commits, without git walking the whole history to find them.
     """
+    sep, start = "\x1f", "\x1e"
+    fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
+    if commits is not None:
+        if not commits:
+            return []
+        out = git(root, "log", "--stdin", "--no-walk=unsorted", "--no-renames", "--raw", "--no-abbrev", "-m",
+                  "--first-parent", f"--format={fmt}", "--", *paths, input="".join(f"{c}\n" for c in commits).encode(),
+                  large=True)
+        return _parsed(out, sep, start)
     code, _, _ = git_try(root, "rev-parse", "--verify", "-q", rev)
     if code != 0:
         return []
-    sep, start = "\x1f", "\x1e"
-    fmt = start + sep.join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s", "%b"]) + sep
     walk = ["-m", "--first-parent"] if exclude is None else ["--topo-order", "--diff-merges=first-parent"]
     args = ["log", "--reverse", "--no-renames", "--raw", "--no-abbrev", *walk, f"--format={fmt}"]
     # No --since/--until here: git filters them on the committer date, which is not the date
     # shown (the author date); trail.entries filters on the shown one.
-    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths)
+    out = git(root, *args, rev, *(("--not", *exclude) if exclude else ()), "--", *paths, large=True)
+    return _parsed(out, sep, start)
+
+
+def _parsed(out: str, sep: str, start: str) -> list[ChangeSet]:
     result = []
     for chunk in out.split(start)[1:]:
         head, _, rest = chunk.rpartition(sep)
         sha, parents, author, email, date, committed, subject, body = head.split(sep, 7)
-        author, email, subject, body = map(codec.printable, (author, email, subject, body))
+        author, email, subject, body = map(strictyaml.printable, (author, email, subject, body))
         files = []
         for line in rest.strip("\n").splitlines():
             meta, _, path = line.partition("\t")

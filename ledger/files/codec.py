@@ -1,4 +1,4 @@
-"""Task files ⇄ Task: a strict YAML reader and a canonical, diff-friendly writer."""
+"""Task files ⇄ Task: their fields checked (parsed by strictyaml, whose FormatError it raises), their plain form."""
 
 from __future__ import annotations
 
@@ -27,8 +27,7 @@ from ..domain.model import (
     Verification,
 )
 from ..domain.workdays import MAX_YEAR, MIN_YEAR
-
-MAX_FILE_BYTES = 256 * 1024
+from .strictyaml import FormatError, key_line, load_yaml, visible_bad_char
 
 # The fixed order of a task file's keys: identity, assignment, deadline, then records.
 TASK_KEYS = (
@@ -63,144 +62,20 @@ _REQUIRED = ("id", "title", "status", "lead_unit", "assigned_on")
 _TOP_DATE_KEYS = ("assigned_on", "registered_on", "assign_due", "due")
 _SINGLE_RECORDS = ("done", "verification")
 
-# Characters that YAML or terminals treat specially and that no clerk types on purpose;
-# U+FFFE/U+FFFF are refused by the YAML reader itself, so they must be refused on input too.
-_BAD_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+class Seen:
+    """A memo for reading many versions of the same task files (a year's history): what they repeat
+    is read once and shared, so whoever reads with one must treat what it gets as immutable."""
 
+    __slots__ = ("lines", "records", "plains", "texts")
 
-class FormatError(Exception):
-    """A task file that cannot be read: the message names what is wrong, line is 1-based."""
-
-    def __init__(self, message: str, line: int = 1, key: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.key = key  # the top-level key at fault, when the message does not start with it
-
-
-def bad_char(text: str) -> str | None:
-    """The first control character in text, as U+XXXX, or None."""
-    m = _BAD_CHARS.search(text)
-    return f"U+{ord(m.group()):04X}" if m else None
-
-
-# -- reading ------------------------------------------------------------------
-_yaml = None
-
-
-def _loader():
-    """A pure-Python safe loader that refuses tags, anchors and aliases (built once)."""
-    global _yaml
-    if _yaml is None:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.composer import Composer
-        from ruamel.yaml.constructor import SafeConstructor
-        from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
-
-        class StrictComposer(Composer):
-            def compose_node(self, parent, index):
-                event = self.parser.peek_event()
-                line = event.start_mark.line + 1
-                if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
-                    raise FormatError("不允许使用 YAML 锚点或别名（& / *）", line)
-                tag = getattr(event, "tag", None)
-                if isinstance(event, (ScalarEvent, CollectionStartEvent)) and tag not in (None, "!"):
-                    raise FormatError(f"不允许使用 YAML 标签 {tag}", line)
-                return super().compose_node(parent, index)
-
-        class StrictConstructor(SafeConstructor):
-            def construct_yaml_timestamp(self, node, values=None):
-                # ruamel lets date(2026, 2, 30)'s ValueError escape; make it a located FormatError.
-                try:
-                    return super().construct_yaml_timestamp(node, values)
-                except ValueError:
-                    raise FormatError(f"不是存在的日期：{node.value}", node.start_mark.line + 1) from None
-
-        StrictConstructor.add_constructor(
-            "tag:yaml.org,2002:timestamp", StrictConstructor.construct_yaml_timestamp
-        )
-
-        y = YAML(typ="safe", pure=True)
-        y.Composer = StrictComposer
-        y.Constructor = StrictConstructor
-        y.allow_duplicate_keys = False
-        _yaml = y
-    return _yaml
-
-
-def load_yaml(data: bytes) -> Any:
-    """Parse one YAML document under the ledger's rules, or raise FormatError."""
-    if len(data) > MAX_FILE_BYTES:
-        raise FormatError(f"文件超过 {MAX_FILE_BYTES // 1024} KiB，拒绝读取")
-    if data.startswith(b"\xef\xbb\xbf"):
-        raise FormatError("文件以 BOM 开头，请另存为不带 BOM 的 UTF-8")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise FormatError("不是 UTF-8 编码（可能是 GBK），请另存为 UTF-8", line) from None
-    for lineno, line in enumerate(text.split("\n"), 1):
-        if "\r" in line:
-            raise FormatError("含有回车符（CRLF），请改为 LF 换行", lineno)
-        if line.startswith("%"):
-            raise FormatError("不允许 YAML 指令（如 %YAML 1.1）", lineno)
-        if line[: len(line) - len(line.lstrip(" \t"))].count("\t"):
-            raise FormatError("缩进里有制表符，请改用空格", lineno)
-        ch = bad_char(line.replace("\t", " "))
-        if ch:
-            raise FormatError(f"含有控制字符 {ch}", lineno)
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        value = _loader().load(text)
-    except FormatError:
-        raise
-    except RecursionError:  # 500 nested brackets in a 1 KB file: refused, like any other bad file
-        raise FormatError("嵌套层数过多，拒绝读取") from None
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else 1
-        problem = e.problem or str(e).splitlines()[0]
-        raise FormatError(f"YAML 语法错误：{problem}", line) from None
-    except YAMLError as e:
-        raise FormatError(f"YAML 语法错误：{str(e).splitlines()[0]}") from None
-    _refuse_escaped_controls(value, text)
-    return value
-
-
-def visible_bad_char(text: str) -> str | None:
-    """A control character a decoded value may not hold: tab and newline are text, the rest are not."""
-    return bad_char(text.replace("\t", " ").replace("\n", " "))
-
-
-def printable(text: str) -> str:
-    """Text from git (a commit's author, subject, body) with its control characters shown as U+FFFD."""
-    return _BAD_CHARS.sub("\ufffd", text)
-
-
-def _refuse_escaped_controls(value: Any, text: str) -> None:
-    """The line check above sees the file's bytes; "\\u001b" written as an escape only shows decoded."""
-    stack = [(value, None)]
-    while stack:
-        item, top = stack.pop()
-        if isinstance(item, str):
-            ch = visible_bad_char(item)
-            if ch:
-                where = key_line(text, top) if top else 1
-                raise FormatError(f"{top + ' ' if top else ''}含有控制字符 {ch}（以转义写入）", where)
-        elif isinstance(item, dict):
-            for k, v in item.items():
-                key = top if top is not None or not isinstance(k, str) else k
-                stack.append((k, key))
-                stack.append((v, key))
-        elif isinstance(item, list):
-            stack.extend((v, top) for v in item)
-
-
-def key_line(text: str, key: str, default: int = 1) -> int:
-    """The line where a top-level key starts, for `file:line:` messages."""
-    m = re.search(rf"^{re.escape(key)}\s*:", text, re.M)
-    return text.count("\n", 0, m.start()) + 1 if m else default
+    def __init__(self) -> None:
+        # fastyaml.parse: a `key: value` line → (key, value); an item's block of lines → its dict
+        self.lines: dict[str, Any] = {}
+        # (list key, id of a record dict) → (the dict, its record); the memo keeps the dict alive,
+        # so its id is not reused for another (also task_from_cached's, with a Seen of its own)
+        self.records: dict[tuple[str, int], tuple[dict, Any]] = {}
+        self.plains: dict[int, tuple[Any, dict]] = {}  # id of a record → (the record, its plain dict)
+        self.texts: set[str] = set()  # field values that passed _str's checks
 
 
 def _date(value: Any, key: str) -> dt.date:
@@ -266,11 +141,15 @@ def _record(cls, raw: Any, key: str):
         raise FormatError(f"{key} 缺少字段：{', '.join(missing)}") from None
 
 
-def task_from_plain(raw: Any) -> Task:
-    """Build a Task from parsed YAML or a cached dict, checking types on the way."""
+def task_from_plain(raw: Any, seen: Seen | None = None) -> Task:
+    """Build a Task from parsed YAML or a cached dict, checking types on the way.
+
+    With `seen`, a record dict met before (the same object, as fastyaml.parse shares them) is the
+    same record again, and a text that passed the checks is not checked again.
+    """
     if not isinstance(raw, dict):
         raise FormatError("任务文件应为一个键值表")
-    unknown = set(raw) - set(TASK_KEYS)
+    unknown = raw.keys() - _TASK_KEY_SET
     if unknown:
         names = sorted(map(str, unknown))
         raise FormatError(f"未知字段：{', '.join(names)}", key=names[0])
@@ -290,13 +169,15 @@ def task_from_plain(raw: Any) -> Task:
         if key in _RECORDS:
             cls = _RECORDS[key]
             if key in _SINGLE_RECORDS:
-                kw[key] = None if value is None else _record(cls, value, key)
+                kw[key] = None if value is None else \
+                    _record(cls, value, key) if seen is None else _seen_record(cls, value, key, seen)
             else:
                 if value is None:
                     value = []
                 if not isinstance(value, list):
                     raise FormatError(f"{key} 应为列表")
-                kw[key] = [_record(cls, item, key) for item in value]
+                kw[key] = [_record(cls, item, key) for item in value] if seen is None else \
+                    [_seen_record(cls, item, key, seen) for item in value]
         elif key in ("units", "tags"):
             if value is None:
                 value = []
@@ -309,9 +190,23 @@ def task_from_plain(raw: Any) -> Task:
             if not isinstance(value, bool):
                 raise FormatError(f"{key} 应为 true 或 false")
             kw[key] = value
+        elif seen is not None and value.__class__ is str:
+            if value not in seen.texts:
+                seen.texts.add(_str(value, key))
+            kw[key] = value
         else:
             kw[key] = _str(value, key)
     return Task(**kw)
+
+
+_TASK_KEY_SET = frozenset(TASK_KEYS)
+
+
+def _seen_record(cls, raw: Any, key: str, seen: Seen):
+    hit = seen.records.get((key, id(raw)))
+    if hit is None:
+        hit = seen.records[(key, id(raw))] = (raw, _record(cls, raw, key))
+    return hit[1]
 
 
 def task_from_bytes(data: bytes) -> Task:
@@ -343,9 +238,36 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def task_to_plain(task: Task) -> dict[str, Any]:
-    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD."""
-    return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+def task_to_plain(task: Task, seen: Seen | None = None) -> dict[str, Any]:
+    """The task as JSON-ready data in the file's key order, dates as YYYY-MM-DD.
+
+    With `seen` (as task_from_plain's), a record met before gives the same plain dict again.
+    """
+    if seen is None:
+        return {key: _plain_value(getattr(task, key)) for key in TASK_KEYS}
+    out = {}
+    for key in TASK_KEYS:
+        value = getattr(task, key)
+        kind = type(value)
+        if kind is str or value is None or kind is bool or kind is int:
+            out[key] = value
+        elif kind is dt.date:
+            out[key] = value.isoformat()
+        elif kind is list:
+            out[key] = [_seen_plain(v, seen) for v in value] if value and hasattr(value[0], "__dataclass_fields__") \
+                else [_plain_value(v) for v in value]
+        elif hasattr(value, "__dataclass_fields__"):
+            out[key] = _seen_plain(value, seen)
+        else:
+            out[key] = _plain_value(value)
+    return out
+
+
+def _seen_plain(record: Any, seen: Seen) -> dict[str, Any]:
+    hit = seen.plains.get(id(record))
+    if hit is None:
+        hit = seen.plains[id(record)] = (record, _plain_value(record))
+    return hit[1]
 
 
 # -- the cache's trusted path ----------------------------------------------------
@@ -369,11 +291,12 @@ def _cached_record(cls, dates: tuple[str, ...], raw: dict):
     return cls(**kw)
 
 
-def task_from_cached(plain: dict[str, Any]) -> Task:
+def task_from_cached(plain: dict[str, Any], seen: Seen | None = None) -> Task:
     """Rebuild a Task from task_to_plain's output for a file that already passed task_from_plain.
 
     Only the cache calls this, and the cache holds only files that were validated (its key
-    includes CACHE_VERSION), so fields are converted, not checked again.
+    includes CACHE_VERSION), so fields are converted, not checked again. With `seen` (a Seen of
+    its own, not task_from_plain's), a record dict met before gives the same record again.
     """
     kw = dict(plain)
     for key in _TOP_DATE_KEYS:
@@ -387,7 +310,15 @@ def task_from_cached(plain: dict[str, Any]) -> Task:
         if single:
             kw[key] = None if v is None else _cached_record(cls, dates, v)
         elif v:  # most lists of most tasks are empty: a new list without the comprehension
-            kw[key] = [_cached_record(cls, dates, item) for item in v]
+            kw[key] = [_cached_record(cls, dates, item) for item in v] if seen is None else \
+                [_seen_cached(cls, dates, item, key, seen) for item in v]
         else:
             kw[key] = []
     return Task(**kw)
+
+
+def _seen_cached(cls, dates: tuple[str, ...], raw: dict, key: str, seen: Seen):
+    hit = seen.records.get((key, id(raw)))
+    if hit is None:
+        hit = seen.records[(key, id(raw))] = (raw, _cached_record(cls, dates, raw))
+    return hit[1]

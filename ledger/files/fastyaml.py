@@ -15,7 +15,8 @@ import json
 import re
 from typing import Any
 
-from .codec import MAX_FILE_BYTES, bad_char
+from .codec import Seen
+from .strictyaml import MAX_FILE_BYTES, bad_char
 
 _KEY = r"([a-z][a-z0-9_]*)"
 _TOP = re.compile(_KEY + r":(?: (.*))?\Z")
@@ -71,8 +72,12 @@ def _value(s: str | None) -> Any:
     return _scalar(s)
 
 
-def parse(data: bytes) -> dict[str, Any] | None:
-    """The mapping in a canonical task file, or None when the full loader must decide."""
+def parse(data: bytes, seen: Seen | None = None) -> dict[str, Any] | None:
+    """The mapping in a canonical task file, or None when the full loader must decide.
+
+    With `seen` (kept across the versions of a history), a line or a record's block of lines
+    parsed before gives that same value again, which the caller must not change.
+    """
     if len(data) > MAX_FILE_BYTES or data.startswith(b"\xef\xbb\xbf") or not data.endswith(b"\n"):
         return None
     try:
@@ -82,47 +87,64 @@ def parse(data: bytes) -> dict[str, Any] | None:
     if "\r" in text or "\t" in text or bad_char(text):
         return None
     try:
-        return _parse(text.split("\n")[:-1])
+        return _parse(text.split("\n")[:-1], None if seen is None else seen.lines)
     except NotCanonical:
         return None
 
 
-def _parse(lines: list[str]) -> dict[str, Any]:
+def _parse(lines: list[str], seen: dict | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     i, n = 0, len(lines)
     while i < n:
-        m = _TOP.match(lines[i])
-        if not m:
-            raise NotCanonical
-        key, rest = m.group(1), m.group(2)
+        line = lines[i]
+        hit = seen.get(line) if seen is not None else None
+        if hit is not None:  # a `key: value` line met before (no record block starts like one)
+            key, value = hit
+        else:
+            m = _TOP.match(line)
+            if not m:
+                raise NotCanonical
+            key, rest = m.group(1), m.group(2)
+            value = None if rest is None else _value(rest)
+            if seen is not None and rest is not None and rest != "[]":  # a list is not shared
+                seen[line] = (key, value)
         if key in out:
             raise NotCanonical  # the full loader names the duplicate key
         i += 1
-        if rest is not None:
-            out[key] = _value(rest)
+        if hit is not None or rest is not None:
+            out[key] = value
             continue
         if i >= n or not lines[i].startswith("  "):
             raise NotCanonical  # an empty value: leave its meaning to the full loader
         if lines[i].startswith("  - "):
             items: list[Any] = []
             while i < n and lines[i].startswith("  - "):
+                j = i + 1
+                while j < n and lines[j].startswith("    "):
+                    j += 1
+                block = "\n".join(lines[i:j]) if seen is not None else None
+                rec = seen.get(block) if block is not None else None
+                if rec is not None:  # a record met before: only records are kept under such lines
+                    items.append(rec)
+                    i = j
+                    continue
                 mk = _ITEM_KEY.match(lines[i])
                 if mk:
                     rec = {mk.group(1): _scalar(mk.group(2))}
-                    i += 1
-                    while i < n and lines[i].startswith("    "):
-                        mm = _ITEM_MORE.match(lines[i])
+                    for line in lines[i + 1:j]:
+                        mm = _ITEM_MORE.match(line)
                         if not mm or mm.group(1) in rec:
                             raise NotCanonical
                         rec[mm.group(1)] = _scalar(mm.group(2))
-                        i += 1
+                    if block is not None:
+                        seen[block] = rec
                     items.append(rec)
                 else:
                     item = _ITEM.match(lines[i])
-                    if not item:
+                    if not item or j > i + 1:  # a scalar item has no lines of its own
                         raise NotCanonical
                     items.append(_scalar(item.group(1)))
-                    i += 1
+                i = j
             out[key] = items
         else:
             sub: dict[str, Any] = {}

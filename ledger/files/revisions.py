@@ -10,6 +10,8 @@ from ..domain.errors import LedgerError
 from .gitcmd import git, read_blobs, rev
 from .layout import TASKS_DIR
 
+_TASK_FILE = re.compile(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml").fullmatch
+
 
 class Revisions:
     """Part of Ledger: reading git's objects for the ledger at `root`."""
@@ -18,7 +20,7 @@ class Revisions:
 
     def revision_at(self, day: dt.date) -> str | None:
         """The last commit recorded on or before `day` (author date, see transaction.author_date), or None."""
-        out = git(self.root, "log", "--first-parent", "--format=%H %ad", "--date=short", "HEAD")
+        out = git(self.root, "log", "--first-parent", "--format=%H %ad", "--date=short", "HEAD", large=True)
         limit = day.isoformat()
         for line in out.splitlines():
             sha, _, when = line.partition(" ")
@@ -31,11 +33,11 @@ class Revisions:
 
     def tree_blobs(self, rev: str) -> dict[str, str]:
         """Every task file's blob id at commit `rev`, keyed by `tasks/YYYY/ID.yaml`."""
-        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR), 2)
+        return self._blobs(git(self.root, "ls-tree", "-r", "-z", rev, "--", TASKS_DIR, large=True), 2)
 
     def clean_blobs(self) -> dict[str, str]:
         """Blob ids of the task files whose work-tree copy is exactly what the index holds."""
-        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR), 1)
+        staged = self._blobs(git(self.root, "ls-files", "-s", "-z", "--", TASKS_DIR, large=True), 1)
         dirty = git(self.root, "diff", "--name-only", "-z", "--", TASKS_DIR).split("\0")
         for path in dirty:
             staged.pop(path, None)
@@ -44,9 +46,10 @@ class Revisions:
     @staticmethod
     def _blobs(listing: str, sha_field: int) -> dict[str, str]:
         found: dict[str, str] = {}
+        task_file = _TASK_FILE  # the site's trend lists 10,000 files a month for a dozen months
         for entry in listing.split("\0"):
             meta, _, path = entry.partition("\t")
-            if path and re.fullmatch(rf"{TASKS_DIR}/\d{{4}}/[^/]+\.yaml", path):
+            if path and task_file(path):
                 found[path] = meta.split()[sha_field]
         return found
 

@@ -59,19 +59,23 @@ def find_root(explicit: str | None, cwd: Path | None = None) -> Path:
 
 
 
-def parse_task(data: bytes) -> Task:
-    """A task file's Task: the fast reader for canonical files, the strict loader otherwise."""
-    raw = fastyaml.parse(data)
+def parse_task(data: bytes, seen: codec.Seen | None = None) -> Task:
+    """A task file's Task: the fast reader for canonical files, the strict loader otherwise.
+
+    `seen` is a memo for many versions of the same files (codec.Seen): what they repeat is parsed
+    once and shared, so the Task must be treated as immutable.
+    """
+    raw = fastyaml.parse(data, seen)
     if raw is not None:
         try:
-            return codec.task_from_plain(raw)
+            return codec.task_from_plain(raw, seen)
         except codec.FormatError:
             pass  # let the strict path produce the error with its line number
     return codec.task_from_bytes(data)
 
 
-def plain_task(data: bytes) -> dict:
-    return codec.task_to_plain(parse_task(data))
+def plain_task(data: bytes, seen: codec.Seen | None = None) -> dict:
+    return codec.task_to_plain(parse_task(data, seen), seen)
 
 
 # Task files as git lists them: YAML files anywhere under tasks/, not hidden ones (an editor's swap file).

@@ -12,7 +12,7 @@ from ..domain.errors import LedgerError, UsageError
 from ..domain.lights import Assessed, assess
 from ..domain.model import ID_RE, Task, format_id
 from ..domain.workdays import Due, parse_date
-from ..files import codec
+from ..files import strictyaml
 from .context import Env
 
 _SPLIT_UNITS = re.compile(r"[、，,；;]+")
@@ -25,7 +25,7 @@ def clean(value: str | None, what: str, *, required: bool = False, multiline: bo
     if required and not text:
         raise UsageError(f"{what}不能为空", f"请填写{what}")
     probe = text.replace("\n", " ") if multiline else text
-    bad = codec.bad_char(probe.replace("\t", " ")) or ("换行符" if "\n" in probe else None)
+    bad = strictyaml.bad_char(probe.replace("\t", " ")) or ("换行符" if "\n" in probe else None)
     if bad:
         raise UsageError(f"{what}中含有不可见的控制字符（{bad}）", "请删去后重新输入")
     if len(text) > 2000:

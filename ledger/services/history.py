@@ -39,7 +39,12 @@ class Snapshots:
         self.env = env
         # blob id → (plain form, error), as trail.parse_version gives them: versions read already
         self.known = {} if known is None else known
-        self.parsed: dict[str, Task | codec.FormatError] = {}  # blob id → its task, or why it is unreadable
+        # blob id → its task, or why it is unreadable; trail.parsed_entries may fill it too
+        self.parsed: dict[str, Task | codec.FormatError] = {}
+        self.seen = codec.Seen()  # task_from_cached's: a record the versions share is built once
+        # (file, blob id) → (its task, whether read from today's files): the trees share most files,
+        # and a file taken once needs no checks again (a skipped one is warned of in every tree)
+        self.taken: dict[tuple[str, str], tuple[Task, bool]] = {}
         self.now: dict[str, str] | None = None
         self.loaded: dict | None = None
 
@@ -53,23 +58,32 @@ class Snapshots:
             self.loaded = ledger.load_all()
         tasks: list[Task] = []
         older: list[str] = []
-        for path in then:
+        taken = self.taken
+        for path, sha in then.items():
+            hit = taken.get((path, sha))
+            if hit is not None:
+                if hit[1]:
+                    tasks.append(hit[0])
+                else:
+                    older.append(path)
+                continue
             plain = self.loaded.get(path) if path in same else None
             if isinstance(plain, dict) and misfiled(path, plain.get("id")):
                 self.env.warn(f"警告：{misfiled(path, plain.get('id'))}（已跳过，请运行 taizhang check）")
                 continue
             if isinstance(plain, dict):
-                task = self.parsed.get(then[path])
-                if not isinstance(task, Task):
-                    task = self.parsed[then[path]] = codec.task_from_plain(plain)
+                task = self.parsed.get(sha)
+                if not isinstance(task, Task):  # load_all's plain forms passed task_from_plain
+                    task = self.parsed[sha] = codec.task_from_cached(plain)
                 tasks.append(task)
+                taken[(path, sha)] = (task, True)
             else:
                 older.append(path)
         unread = []
         for sha in dict.fromkeys(then[p] for p in older if then[p] not in self.parsed):
             plain = self.known.get(sha, (None,))[0]
-            if isinstance(plain, dict):
-                self.parsed[sha] = codec.task_from_plain(plain)
+            if isinstance(plain, dict):  # parse_version's, or load_all's: they passed task_from_plain
+                self.parsed[sha] = codec.task_from_cached(plain, self.seen)
             else:
                 unread.append(sha)
         for sha, data in zip(unread, ledger.read_blobs(unread)):
@@ -78,6 +92,10 @@ class Snapshots:
             except codec.FormatError as e:
                 self.parsed[sha] = e
         for path in older:
+            hit = taken.get((path, then[path]))
+            if hit is not None:
+                tasks.append(hit[0])
+                continue
             task = self.parsed[then[path]]
             if isinstance(task, codec.FormatError):
                 self.env.warn(f"警告：{path}:{task.line}: {task.message}（{rev[:8]} 时的版本，已跳过）")
@@ -86,6 +104,7 @@ class Snapshots:
                 self.env.warn(f"警告：{misfiled(path, task.id)}（{rev[:8]} 时的版本，已跳过）")
                 continue
             tasks.append(task)
+            taken[(path, then[path])] = (task, False)
         return tasks
 
 
@@ -135,3 +154,13 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
     return report.build(tasks, start, end, judged, ledger.calendar, warn_workdays(env),
                         lag_points=lag_points(env), kind=kind, unit=unit,
                         ranking=ranking, org=str(ledger.config.get("org") or ""), source=source)
+
+
+def month_totals(env: Env, month: str, *, keep=None,
+                 snapshot: tuple[list[Task], str] | None = None) -> dict[str, int]:
+    """Open / overdue / closed of `report monthly --month` (build's totals), without the rest of the report."""
+    start, end, judged = period_for("monthly", env, month, True)
+    tasks, _ = snapshot if snapshot is not None else tasks_as_of(env, judged)
+    if keep is not None:
+        tasks = [t for t in tasks if keep(t)]
+    return report.trend_totals(tasks, start, end, judged, env.ledger().calendar)

@@ -9,7 +9,7 @@ from typing import Any, Callable
 from ..domain import phrases, sources
 from ..domain.errors import UsageError
 from ..domain.model import DoneReport, Event, Progress, Task, Verification, format_id
-from ..files import checks, codec, invariants
+from ..files import checks, codec, invariants, strictyaml
 from ..formats import tabular
 
 Date = dt.date
@@ -66,7 +66,7 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
     lead = leads[0] if leads else ""
     units = [u for u in leads[1:] + units if u != lead]
     for u in [lead, *units]:
-        if u and codec.bad_char(u):
+        if u and strictyaml.bad_char(u):
             problems.append(f"单位名称中含有控制字符：{u!r}")
     year = ctx.ref_year
     assigned_on = ctx.assigned_on
@@ -101,7 +101,7 @@ def build(values: dict[str, Any], months: list[tuple[tuple[int | None, int], Any
             problems.append(f"进展日期 {on} 早于交办日期 {assigned_on}")
     source, ref = _source(text("source", "来源"), text("ref", "文号"), ctx.kinds)
     tags = [t for t in [*tabular.split_units(values.get("tags")), *ctx.tags] if t]
-    if any(codec.bad_char(t) for t in tags):
+    if any(strictyaml.bad_char(t) for t in tags):
         problems.append("标签（或工作表名、分类行）中含有控制字符")
     task = Task(
         id=format_id(ctx.today.year, 1), title=title, lead_unit=lead, units=units, leader=text("leader", "牵头领导"),
@@ -141,7 +141,7 @@ def _progress(values, months, year: int, ctx: SheetContext, problems: list[str])
             # A month's column is that month's report: dated at its end (today for the current month).
             out.append((min(phrases.month_end(y or year, m), ctx.today), body.replace("\n", " ")))
     for _, body in out:
-        if codec.bad_char(body.replace("\n", " ").replace("\t", " ")):
+        if strictyaml.bad_char(body.replace("\n", " ").replace("\t", " ")):
             problems.append("进展中含有不可见的控制字符")
             break
     return out

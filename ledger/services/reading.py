@@ -31,6 +31,13 @@ def load_tasks(
     return [task for task, _ in _load_plain(env, progress, statuses, parent, writing)]
 
 
+def load_tasks_plain(env: Env) -> tuple[list[tuple[Task, dict]], dict[str, dict | Exception]]:
+    """load_tasks' tasks, each with the plain form it was built from (what JSON output reuses as is),
+    and Ledger.load_all's answer they came from: every task file's plain form or its error."""
+    files = _load_all(env)
+    return _taken(env, files), files
+
+
 def _load_plain(
     env: Env,
     progress: Callable[[int, int], None] | None = None,
@@ -39,13 +46,22 @@ def _load_plain(
     writing: bool = False,
 ) -> list[tuple[Task, dict]]:
     """Each readable task with the plain form it was built from."""
+    return _taken(env, _load_all(env, progress, statuses, parent), writing)
+
+
+def _load_all(env: Env, progress: Callable[[int, int], None] | None = None, statuses: Iterable[str] | None = None,
+              parent: str | None = None) -> dict[str, dict | Exception]:
     if progress is None:
         from ..formats.render import rebuild_progress
 
         progress = rebuild_progress()
+    return env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
+
+
+def _taken(env: Env, loaded: dict[str, dict | Exception], writing: bool = False) -> list[tuple[Task, dict]]:
+    """The readable tasks of load_all's answer, each with its plain form; the others named on stderr."""
     out = []
     from_cache = codec.task_from_cached  # every value passed task_from_plain when it was read
-    loaded = env.ledger().load_all(progress, None if statuses is None else frozenset(statuses), parent)
     from ..files.layout import deleted_message
 
     for rel in env.ledger().missing_task_files():

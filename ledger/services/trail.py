@@ -7,22 +7,31 @@ import datetime as dt
 from ..domain import audit, lights
 from ..domain.errors import LedgerError, TransitionError, UsageError
 from ..domain.findings import Finding
-from ..domain.model import ID_RE
+from ..domain.model import ID_RE, Task
 from ..domain.relday import parse_day
 from ..files import atomic, changes, codec, gitcmd, layout, settings, store, transaction
 from .context import Env
 
 
-def parse_version(data: bytes | None, memo: dict) -> tuple[dict | None, str | None]:
+def parse_version(data: bytes | None, memo: dict, seen: codec.Seen | None = None) -> tuple[dict | None, str | None]:
+    """A file version's plain form or why it is unreadable; `seen` (store.parse_task's) shares the
+    records that many versions repeat, so the plain forms must not be changed."""
+    return parsed_version(data, memo, seen)[1:]
+
+
+def parsed_version(data: bytes | None, memo: dict,
+                   seen: codec.Seen | None = None) -> tuple[Task | None, dict | None, str | None]:
+    """parse_version's answer with the Task the plain form was made from in front."""
     if data is None:
-        return None, None
+        return None, None, None
     if data not in memo:
         try:
-            memo[data] = (store.plain_task(data), None)  # the fast reader for canonical files
+            task = store.parse_task(data, seen)  # the fast reader for canonical files
+            memo[data] = (task, codec.task_to_plain(task, seen), None)
         except codec.FormatError as e:
-            memo[data] = (None, f"第 {e.line} 行：{e.message}")
+            memo[data] = (None, None, f"第 {e.line} 行：{e.message}")
         except Exception as e:  # any file in the history, however hostile, is one finding, not a crash
-            memo[data] = (None, f"无法解析（{type(e).__name__}）")
+            memo[data] = (None, None, f"无法解析（{type(e).__name__}）")
     return memo[data]
 
 
@@ -58,11 +67,19 @@ def entries(env: Env, since: str | None = None, until: str | None = None, paths=
     return parsed_entries(root, sets)
 
 
-def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = None) -> list[audit.Entry]:
+def commit_entries(env: Env, commits: list[str], paths: tuple[str, ...]) -> list[audit.Entry]:
+    """entries() for the known commits (oldest first) that touched `paths`: git reads only those."""
+    root = env.ledger().root
+    return parsed_entries(root, changes.changesets(root, paths=paths, commits=commits))
+
+
+def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = None,
+                   tasks: dict | None = None) -> list[audit.Entry]:
     """The commits `sets` with each task file parsed before and after; commits without one are left out.
 
     `versions` (blob id → (plain form, error) as parse_version gives them) holds versions already
-    known, which are neither read nor parsed again, and receives the ones parsed here.
+    known, which are neither read nor parsed again, and receives the ones parsed here; `tasks`
+    receives their Tasks (blob id → Task), which share records and must not be changed.
     """
     versions = {} if versions is None else versions
     # Blobs by id: `rev:path` makes git walk the tree for every file, minutes on a large ledger.
@@ -75,10 +92,14 @@ def parsed_entries(root, sets: list[changes.ChangeSet], versions: dict | None = 
                 specs.append(f.new_blob)
     blobs = gitcmd.read_blobs(root, [s for s in dict.fromkeys(specs) if s not in versions])
     memo: dict = {}
+    seen = codec.Seen()  # what a file's versions repeat, each parsed once
 
     def version(sha: str) -> tuple[dict | None, str | None]:
         if sha not in versions:
-            versions[sha] = parse_version(blobs.get(sha), memo)
+            task, plain, error = parsed_version(blobs.get(sha), memo, seen)
+            versions[sha] = (plain, error)
+            if tasks is not None and task is not None:
+                tasks[sha] = task
         return versions[sha]
 
     out = []

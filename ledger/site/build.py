@@ -80,12 +80,27 @@ def _read_manifest(out: Path) -> dict[str, Any]:
     return found if isinstance(found, dict) and found.get("version") == SITE_VERSION else {}
 
 
-def _write(path: Path, text: str) -> None:
-    # No fsync: the site is rebuilt from the ledger at any time, and 10,000 fsyncs cost seconds.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def _write(out: Path, rel: str, text: str, made: set[str]) -> None:
+    """Write out/rel through a temporary file and a rename, making its folder unless in `made`.
+
+    No fsync: the site is rebuilt from the ledger at any time, and 10,000 fsyncs cost seconds.
+    Plain os calls, each folder made once: pathlib's mkdir, open and text layer cost ~0.5 s of
+    CPU over 10,000 pages.
+    """
+    folder, _, name = rel.rpartition("/")
+    where = os.path.join(out, folder) if folder else str(out)
+    if where not in made:
+        os.makedirs(where, exist_ok=True)
+        made.add(where)
+    tmp = os.path.join(where, f".{name}.tmp")
+    data = memoryview(text.encode("utf-8"))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        while data:
+            data = data[os.write(fd, data):]
+    finally:
+        os.close(fd)
+    os.replace(tmp, os.path.join(where, name))
 
 
 def _lights(tasks: list[dict[str, Any]]) -> dict[str, int]:
@@ -192,21 +207,22 @@ def _build(env: Env, out: Path, public: bool, as_of_given: bool) -> Built:
     prints = {**{p: _digest(shared, inputs) for p, (inputs, _) in plan.items()}, **task_prints}
     stale = {p for p, fp in prints.items() if before.get(p) != fp or p not in present}
     out.mkdir(parents=True, exist_ok=True)
+    made = {str(out)}
     for path in sorted(stale):
         if path in plan:
             text = plan[path][1]()
         else:
             task_id, on_day = task_inputs[path]
             text = pages.task_page(on_day, sitedata.page_fields(d, task_id), lines.get(task_id, []))
-        _write(out / path, text)
+        _write(out, path, text, made)
     removed = 0
     for path in sorted(set(before) - set(prints)):
         target = out / path
         if target.is_file() and target.resolve().is_relative_to(out.resolve()):
             target.unlink()
             removed += 1
-    _write(out / MANIFEST, json.dumps({"generator": "taizhang site", "version": SITE_VERSION, "public": public,
+    _write(out, MANIFEST, json.dumps({"generator": "taizhang site", "version": SITE_VERSION, "public": public,
                                       "pages": prints, "trend": trend_cache, "history": d.past.as_json()},
-                                     ensure_ascii=False))  # no indent: only the C encoder is fast (4 MB)
+                                     ensure_ascii=False), made)  # no indent: only the C encoder is fast (4 MB)
     return Built(out, len(prints), len(stale), removed)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ class SiteData:
     past: gitlog.History  # kept in the manifest: the next build reads only newer commits
     keep: Callable | None = None
     walk: list[changes.ChangeSet] | None = None  # the whole history's task changes, when it was read afresh
+    plains: dict[str, dict] = field(default_factory=dict)  # task number → its file's plain form, if as read
+    files: dict | None = None  # Ledger.load_all's answer the report was built from (today's files)
     # Every file version parsed so far, blob id → (plain form, error) as trail.parse_version gives
     # them: the timelines fill it, the trend's month-end trees take their tasks from it.
     versions: dict[str, tuple[dict | None, str | None]] = field(default_factory=dict)
@@ -71,7 +74,10 @@ def judgement(a) -> list[Any]:
 
 def page_fields(data: SiteData, task_id: str) -> dict[str, Any]:
     """Every field of a task as its page shows it (narrowed to the public ones on the public site)."""
-    fields = task_json(data.assessed[task_id])  # units under their directory names: history.build folded aliases
+    a = data.assessed[task_id]
+    plain = data.plains.get(task_id)
+    # units under their directory names: history.build folded aliases (such a task has no plain here)
+    fields = task_json(a if plain is None else dataclasses.replace(a, plain=plain))
     return public_task(fields) if data.public else fields
 
 
@@ -93,19 +99,29 @@ def gather(env: Env, public: bool, as_of_given: bool, cached_history: Any = None
     if public:
         marks = public_marks(led.config)
         keep = lambda t: is_public(t, marks)  # noqa: E731
-    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep)
+    past, walk = gitlog.read(led.root, led.head(), cached_history)
+    # The month's report reads today's files unless something is recorded after the judged day:
+    # the history answers that, where history.tasks_as_of would list the whole first-parent line again.
+    rev = past.revision_at(history.period_for("monthly", env, None, as_of_given)[2].isoformat())
+    loaded, files = reading.load_tasks_plain(env) if rev is not None and rev == past.head else (None, None)
+    rep = history.build(env, "monthly", as_of_given=as_of_given, keep=keep,
+                        snapshot=None if loaded is None else ([t for t, _ in loaded], "files"))
     cal, warn, lag = led.calendar, common.warn_workdays(env), common.lag_points(env)
     # The pages judge each task as `show` does (with the ledger's progress_lag_points), on the same
     # tasks the report counted; the report judged with the default, so only another setting judges again.
     assessed = rep.tasks if lag == lights.DEFAULT_LAG_POINTS else \
         [assess(a.task, rep.as_of, cal, warn, lag) for a in rep.tasks]
-    past, walk = gitlog.read(led.root, led.head(), cached_history)
+    # A task the report took as read (its units not renamed by the directory) has its file's plain
+    # form at hand: a page's fields copy it instead of converting the task again. `loaded` keeps
+    # those tasks alive here, so no other object has their ids.
+    by_object = {id(t): p for t, p in loaded or ()}
+    plains = {a.task.id: by_object[id(a.task)] for a in assessed if id(a.task) in by_object}
     day = rep.as_of.isoformat()
     commits = {a.task.id: past.commits(a.task.id, day) for a in assessed}
     return SiteData(str(led.config.get("org") or ""), rep.as_of, public, rep, [brief(a, public) for a in assessed],
                     {a.task.id: a for a in assessed}, _identities(led, rep.source, [a.task for a in assessed]),
                     [a.task.id for a in reading.overdue_order(assessed)], commits, _settings_digest(led), past, keep,
-                    walk)
+                    walk, plains, files)
 
 
 def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -114,14 +130,21 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
         return {}
     led = env.ledger()
     wanted = set(ids)
-    # A few pages: ask git about their files only; many: one pass over the whole history is cheaper,
-    # and a first build has made that pass already.
+    # A few pages: ask git about their files in the commits the history lists for them (any file of
+    # that name, a superset); many: one pass over the whole history is cheaper, and a first build has
+    # made that pass already.
     if len(ids) <= 50:
-        found = trail.entries(env, paths=tuple(led.rel(led.task_path(i)) for i in ids))
-    elif data.walk is not None:
-        found = trail.parsed_entries(led.root, data.walk, _seeded(env, data))
+        found = trail.commit_entries(env, _in_order(data.past, {c for i in ids for c in data.commits.get(i, ())}),
+                                     tuple(led.rel(led.task_path(i)) for i in ids))
+    elif data.past.head is None:
+        found = []
     else:
-        found = trail.entries(env, paths=(layout.TASKS_DIR,))
+        # A day later every active task's page is due again (its lights): that pass, as a first
+        # build makes it, costs git half what a log limited to tasks/ does.
+        if data.walk is None:
+            data.walk = gitlog.walk(led.root, data.past.head)
+        # The Tasks parsed on the way are the trend's month-end tasks too.
+        found = trail.parsed_entries(led.root, data.walk, _seeded(env, data), _snapshots(env, data).parsed)
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     day = data.as_of.isoformat()
     for e in found:
@@ -142,11 +165,20 @@ def timelines(env: Env, data: SiteData, ids: list[str]) -> dict[str, list[dict[s
     return out
 
 
+def _in_order(past: gitlog.History, commits: set[str]) -> list[str]:
+    """The commits oldest first, as the first-parent line has them."""
+    if not commits:
+        return []
+    return [sha for sha, _ in reversed(past.chain) if sha in commits]
+
+
 def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None]]:
     """data.versions with today's committed files in it: their cached plain forms are what parsing
     their blobs would give (store.plain_task), so a third of a year's versions need no parsing."""
     snapshots = _snapshots(env, data)
-    snapshots.now, snapshots.loaded = env.ledger().clean_blobs(), env.ledger().load_all()
+    snapshots.now = env.ledger().clean_blobs()
+    if snapshots.loaded is None:
+        snapshots.loaded = env.ledger().load_all()
     for path, sha in snapshots.now.items():
         plain = snapshots.loaded.get(path)
         if isinstance(plain, dict):
@@ -157,6 +189,7 @@ def _seeded(env: Env, data: SiteData) -> dict[str, tuple[dict | None, str | None
 def _snapshots(env: Env, data: SiteData) -> history.Snapshots:
     if data.snapshots is None:
         data.snapshots = history.Snapshots(env, data.versions)
+        data.snapshots.loaded = data.files  # today's files as the report read them, not read again
     return data.snapshots
 
 
@@ -205,8 +238,7 @@ def trend(env: Env, data: SiteData, cache: dict[str, Any]) -> tuple[list[dict[st
             # git again for the commit (the history has it) nor parsing a file twice.
             at = None if rev is None or rev == head else \
                 (snapshots.tasks(rev, env.ledger().tree_blobs(rev)), f"git:{rev}")
-            point = trend_point(month, history.build(env, "monthly", month=month, as_of_given=True,
-                                                     ranking=False, keep=data.keep, snapshot=at))
+            point = {"month": month, **history.month_totals(env, month, keep=data.keep, snapshot=at)}
         if rev != head:
             kept[key] = point
         points.append(point)

@@ -56,7 +56,7 @@ def _new_commits(root, head: str, old: str | None) -> tuple[list[list[str]], str
     """(chain from head down to old, earliest author day among them, whether old is on that chain),
     reading only the commits old does not reach; None when git cannot list them (old is gone)."""
     args = ["log", "--format=%H %P %ad", "--date=short", head]
-    code, out, _ = gitcmd.git_try(root, *args, *([f"^{old}"] if old else []))
+    code, out, _ = gitcmd.git_try(root, *args, *([f"^{old}"] if old else []), large=True)
     if code != 0:
         return None
     parents: dict[str, tuple[str | None, str]] = {}
@@ -80,7 +80,7 @@ def _file_commits(root, head: str, old: str | None) -> dict[str, list[list[str]]
     args = ["log", "--reverse", "--no-renames", "--name-only", "-m", "--first-parent",
             f"--format={START}%H %ad", "--date=short", head, *([f"^{old}"] if old else []), "--", layout.TASKS_DIR]
     found: dict[str, list[list[str]]] = {}
-    for chunk in gitcmd.git(root, *args).split(START)[1:]:
+    for chunk in gitcmd.git(root, *args, large=True).split(START)[1:]:
         top, *paths = chunk.strip("\n").split("\n")
         sha, day = top.split()
         for path in paths:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any, Iterable
 
 from ..domain.model import LIGHT_LABELS
@@ -27,10 +28,14 @@ def task_href(task_id: str) -> str:
 
 # html.escape's five replaces as one translate: a task page escapes a few hundred values, 10,000 pages millions.
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+# translate goes character by character (~2 µs for a line of Chinese text); a search finds the
+# few values that hold anything to escape ten times faster.
+_SPECIAL = re.compile("[&<>\"']").search
 
 
 def e(value: Any) -> str:
-    return (value if type(value) is str else str(value)).translate(_ESCAPES)
+    s = value if type(value) is str else str(value)
+    return s if _SPECIAL(s) is None else s.translate(_ESCAPES)
 
 
 def layout(title: str, body: str, *, org: str, as_of: str, depth: int, public: bool) -> str:
@@ -174,9 +179,16 @@ def unit_page(ctx: dict[str, Any], unit: str, tasks: list[dict[str, Any]], rank:
     return layout(unit, body, org=ctx["org"], as_of=ctx["as_of"], depth=1, public=ctx["public"])
 
 
+def _cell(value: Any) -> str:
+    """e(value_text(value)), the text of a record's cell; most are strings, taken without two calls."""
+    if type(value) is str and value:
+        return value if _SPECIAL(value) is None else value.translate(_ESCAPES)
+    return e(value_text(value))
+
+
 def _records(items: list[dict[str, Any]]) -> str:
     keys = list(dict.fromkeys(k for it in items for k in it))
-    rows = ["<tr>" + "".join(f"<td>{e(value_text(it.get(k)))}</td>" for k in keys) + "</tr>" for it in items]
+    rows = ["<tr>" + "".join([f"<td>{_cell(it.get(k))}</td>" for k in keys]) + "</tr>" for it in items]
     return _table([RECORD_LABELS.get(k, k) for k in keys], rows)
 
 

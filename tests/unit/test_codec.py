@@ -21,17 +21,9 @@ from ledger.domain.model import (
     Urge,
     Verification,
 )
-from ledger.files.codec import (
-    MAX_FILE_BYTES,
-    TASK_KEYS,
-    FormatError,
-    bad_char,
-    load_yaml,
-    task_from_bytes,
-    task_from_plain,
-    task_to_plain,
-)
+from ledger.files.codec import TASK_KEYS, FormatError, load_yaml, task_from_bytes, task_from_plain, task_to_plain
 from ledger.files.emit import task_to_yaml
+from ledger.files.strictyaml import MAX_FILE_BYTES, bad_char
 
 D = dt.date.fromisoformat
 

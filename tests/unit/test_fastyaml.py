@@ -10,7 +10,7 @@ from ledger.domain.model import SCHEMA_VERSION, Task
 from ledger.files import codec, fastyaml
 from ledger.files.codec import FormatError, load_yaml, task_from_bytes
 from ledger.files.emit import task_to_yaml
-from ledger.files.store import parse_task
+from ledger.files.store import parse_task, plain_task
 from tests.support.runner import REPO
 from tests.unit.test_codec import TRICKY, tasks
 
@@ -38,6 +38,33 @@ def test_canonical_files_parse_exactly_as_the_strict_loader(task):
     assert fast is not None, data.decode()  # everything taizhang writes takes the fast path
     assert fast == load_yaml(data)
     assert parse_task(data) == task
+
+
+SEEN = codec.Seen()  # one memo across all examples, as a history's versions share one
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tasks)
+def test_a_shared_memo_changes_no_answer(task):
+    data = task_to_yaml(task)
+    assert fastyaml.parse(data, SEEN) == fastyaml.parse(data)
+    assert parse_task(data, SEEN) == task
+    assert plain_task(data, SEEN) == plain_task(data) == codec.task_to_plain(task)
+    assert codec.task_from_cached(plain_task(data, SEEN), codec.Seen()) == task
+
+
+def test_versions_of_a_file_share_their_unchanged_records():
+    from ledger.domain.model import Progress
+
+    task = Task(id="2026-0001", title="标题", lead_unit="市住建局", assigned_on=codec.dt.date(2026, 3, 2),
+                due=None, progress=[Progress(codec.dt.date(2026, 3, 3), "第一次", "督查室")])
+    first = task_to_yaml(task)
+    task.progress.append(Progress(codec.dt.date(2026, 3, 4), "第二次", "督查室"))
+    second = task_to_yaml(task)
+    seen = codec.Seen()
+    a, b = plain_task(first, seen), plain_task(second, seen)
+    assert a["progress"][0] is b["progress"][0] and b == codec.task_to_plain(task)
+    assert parse_task(first, seen).progress[0] is parse_task(second, seen).progress[0]
 
 
 @pytest.mark.parametrize("value", TRICKY)
@@ -100,6 +127,9 @@ NOT_CANONICAL = [
 @pytest.mark.parametrize("data", NOT_CANONICAL)
 def test_anything_else_goes_to_the_strict_loader(data):
     assert fastyaml.parse(data) is None
+    seen = codec.Seen()
+    assert fastyaml.parse(BASE, seen) is not None
+    assert fastyaml.parse(data, seen) is None  # lines met in BASE change nothing
     same_outcome(data)
 
 
