@@ -214,7 +214,7 @@ class Bench:
         if self.notes:
             lines += ["", *(f"- {n}" for n in self.notes)]
         if self.legacy:
-            lines += ["", "其他命令（此前各 issue 的目标）", "", *markdown(ROW_HEADER, [r.cells() for r in self.legacy])]
+            lines += ["", "其他常用命令", "", *markdown(ROW_HEADER, [r.cells() for r in self.legacy])]
         return "\n".join(lines) + "\n"
 
 
