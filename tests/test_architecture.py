@@ -16,6 +16,7 @@ from tests.support.runner import REPO
 PACKAGE = REPO / "ledger"
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
 MAX_LINES = 410  # "about 400 lines at most": a module past this holds more than one job
+MAX_CLASS_LINES = 205
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
@@ -129,6 +130,14 @@ def test_no_private_name_is_used_from_another_module():
 def test_no_module_holds_more_than_one_job(path):
     lines = path.read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_LINES, f"{path.relative_to(REPO)} 有 {lines} 行"
+
+
+def test_no_class_holds_more_than_one_job():
+    """About 200 lines at most: a bigger class (store.Ledger once had 320) is several jobs in one."""
+    big = [f"{p.relative_to(REPO)}: {n.name} {n.end_lineno - n.lineno + 1} 行"
+           for p in MODULES for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+           if isinstance(n, ast.ClassDef) and n.end_lineno - n.lineno + 1 > MAX_CLASS_LINES]
+    assert not big, "\n".join(big)
 
 
 def _library_internals(path: Path) -> list[str]:

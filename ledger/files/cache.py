@@ -127,7 +127,7 @@ class TaskCache:
             updates.append((rel, st[0], st[1], st[2], now, plain.get("status"), marshal.dumps(plain),
                             plain.get("parent")))
             if len(updates) - flushed >= BLOB_BATCH:
-                flushed = self._write_blobs(updates, flushed)
+                flushed = write_blobs(self.db, updates, flushed)
         if progress is not None and stale:
             progress(len(stale), len(stale))
         stale.clear()  # after a clone, 100,000 paths and stats: not needed for the write below
@@ -164,26 +164,6 @@ class TaskCache:
                 except (ValueError, EOFError, TypeError):
                     pass
         return out
-
-    def _write_blobs(self, updates: list[tuple], start: int) -> int:
-        """Write the parsed forms of updates[start:] and drop them from memory; where the next batch starts.
-
-        A rebuild of 100,000 files would otherwise hold every parsed form (some 200 MB) until the
-        end. Rows without a manifest entry are never trusted, so written early they are harmless;
-        the manifest entries follow in _write. A row that cannot be written now is written there.
-        """
-        db = None
-        try:
-            db = self.db.connect()
-            db.execute("BEGIN IMMEDIATE")
-            db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", [u[:7] for u in updates[start:]])
-            db.execute("COMMIT")
-        except sqlite3.Error:
-            rollback(db)
-            return start
-        for i in range(start, len(updates)):
-            updates[i] = (*updates[i][:6], None, updates[i][7])
-        return len(updates)
 
     def _write(self, updates: list[tuple], gone: list[str]) -> None:
         if not updates and not gone:
@@ -236,3 +216,24 @@ class TaskCache:
             db.execute("COMMIT")
         except sqlite3.Error:
             rollback(db)
+
+
+def write_blobs(cache: CacheDB, updates: list[tuple], start: int) -> int:
+    """Write the parsed forms of updates[start:] and drop them from memory; where the next batch starts.
+
+    A rebuild of 100,000 files would otherwise hold every parsed form (some 200 MB) until the
+    end. Rows without a manifest entry are never trusted, so written early they are harmless;
+    the manifest entries follow in TaskCache's final write. A row that cannot be written now is written there.
+    """
+    db = None
+    try:
+        db = cache.connect()
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)", [u[:7] for u in updates[start:]])
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        rollback(db)
+        return start
+    for i in range(start, len(updates)):
+        updates[i] = (*updates[i][:6], None, updates[i][7])
+    return len(updates)
