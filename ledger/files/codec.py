@@ -248,18 +248,12 @@ def task_to_plain(task: Task, seen: Seen | None = None) -> dict[str, Any]:
     out = {}
     for key in TASK_KEYS:
         value = getattr(task, key)
-        kind = type(value)
-        if kind is str or value is None or kind is bool or kind is int:
-            out[key] = value
-        elif kind is dt.date:
-            out[key] = value.isoformat()
-        elif kind is list:
-            out[key] = [_seen_plain(v, seen) for v in value] if value and hasattr(value[0], "__dataclass_fields__") \
-                else [_plain_value(v) for v in value]
-        elif hasattr(value, "__dataclass_fields__"):
+        if key not in _RECORDS or value is None:
+            out[key] = _plain_value(value)
+        elif key in _SINGLE_RECORDS:
             out[key] = _seen_plain(value, seen)
         else:
-            out[key] = _plain_value(value)
+            out[key] = [_seen_plain(v, seen) for v in value]
     return out
 
 
