@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from . import cycles
 from .errors import UsageError
-from .lights import DEFAULT_LAG_POINTS, assess
+from .lights import DEFAULT_LAG_POINTS, assess, overdue_workdays
 from .model import URGE_LEVELS, Task, done_reports, verifications
 from .workdays import Calendar
 
@@ -240,12 +240,8 @@ def trend_totals(tasks: Iterable[Task], start: Date, end: Date, as_of: Date, cal
     for t in tasks:
         if t.status == "open":
             open_ += 1
-            # assess's overdue_workdays for an open task: workdays past the deadline up to as_of
-            overdue += t.due is not None and cal.count_workdays(t.due, as_of) > 0
-        if t.returned:
-            closed += sum(_in(v.on, start, end) for v in verifications(t))
-        elif t.verification is not None:  # verifications(t) without the lists, for the many never reopened
-            closed += start <= t.verification.on <= end
+            overdue += overdue_workdays(t, as_of, cal) > 0
+        closed += sum(_in(v.on, start, end) for v in verifications(t))
     return {"open": open_, "overdue": overdue, "closed": closed}
 
 
