@@ -141,9 +141,7 @@ def build(env: Env, kind: str, *, month: str | None = None, as_of_given: bool = 
         start, end, judged = period_for(kind, env, month, as_of_given)
     from ..domain.unitsdir import units_directory
 
-    tasks, source = snapshot if snapshot is not None else tasks_as_of(env, judged)
-    if keep is not None:
-        tasks = [t for t in tasks if keep(t)]
+    tasks, source = tasks_kept(env, judged, keep, snapshot)
     ledger = env.ledger()
     canonical = units_directory(ledger.config).canonical
     if canonical:
@@ -160,7 +158,12 @@ def month_totals(env: Env, month: str, *, keep=None,
                  snapshot: tuple[list[Task], str] | None = None) -> dict[str, int]:
     """Open / overdue / closed of `report monthly --month` (build's totals), without the rest of the report."""
     start, end, judged = period_for("monthly", env, month, True)
-    tasks, _ = snapshot if snapshot is not None else tasks_as_of(env, judged)
-    if keep is not None:
-        tasks = [t for t in tasks if keep(t)]
+    tasks, _ = tasks_kept(env, judged, keep, snapshot)
     return report.trend_totals(tasks, start, end, judged, env.ledger().calendar)
+
+
+def tasks_kept(env: Env, judged: Date, keep=None,
+               snapshot: tuple[list[Task], str] | None = None) -> tuple[list[Task], str]:
+    """The tasks on the judged day (the snapshot, when the caller read it) that `keep` keeps, and their source."""
+    tasks, source = snapshot if snapshot is not None else tasks_as_of(env, judged)
+    return (tasks if keep is None else [t for t in tasks if keep(t)]), source
