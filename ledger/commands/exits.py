@@ -35,6 +35,10 @@ def guarded(work) -> int:
 
 
 CLICK_WORDS = (
+    # click's English punctuation around its own words first: one Chinese sentence, not a mixture
+    ("No such option: ", "没有这个选项 "),
+    (" (Possible options: ", "（可用的选项："),
+    ("'. Did you mean ", "'，是不是要写 "),
     ("No such option", "没有这个选项"),
     ("No such command", "没有这个命令"),
     ("Missing option", "缺少必填选项"),
@@ -53,6 +57,10 @@ CLICK_WORDS = (
 def usage_line(message: str) -> str:
     for en, zh in CLICK_WORDS:
         message = message.replace(en, zh)
+    if "（可用的选项：" in message and message.endswith(")"):
+        message = message[:-1] + "）"
+    if "是不是要写" in message and message.endswith("'?"):
+        message = message[:-1] + "？"
     # An option's own check may already say 错误：; the line gets the prefix once.
     return message.replace("\n", " ").strip().rstrip(".").removeprefix("错误：")
 

@@ -91,3 +91,11 @@ def test_a_mistyped_option_is_told_in_chinese_with_the_options_there_are(ledger,
     assert res.err.count("\n") == 1 and "Possible options" not in res.err and "Did you mean" not in res.err, res.err
     assert "可用的选项：--all" in res.err, res.err
     assert h.commit_count(ledger) == before
+
+
+def test_click_s_suggestions_read_as_one_chinese_sentence(run):
+    option = run("list", "--al", code=2).err
+    assert "没有这个选项 --al（可用的选项：--all" in option and "）；" in option, option
+    command = run("shwo", "1", code=2).err
+    assert "没有这个命令 'shwo'，是不是要写 'show'？" in command, command
+    assert not any(mark in option + command for mark in (": --", " (", "'. ", "'?")), option + command
